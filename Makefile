@@ -1,0 +1,73 @@
+# Jobbforum — the README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+JF := $(VENV)/bin/jobbforum
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# make run is a local, single-user development server: debug mode, a local secret key in instance/.
+RUN_ENV := JOBBFORUM_DEBUG=1
+
+.PHONY: run test test-sqlite test-postgresql setup vendor translations bench lint clean help
+
+help:
+	@echo "make run   - install, migrate, load demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test  - install, then the whole test suite on SQLite and PostgreSQL"
+	@echo "make bench - benchmarks (prints figures, writes bench/results.json)"
+
+$(INSTALLED): setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end libraries come from npm (package-lock.json), never from a CDN.
+vendor: $(NODE_INSTALLED)
+	mkdir -p static/vendor
+	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsQR.js
+
+translations: $(INSTALLED)
+	$(VENV)/bin/pybabel compile --use-fuzzy -q -d jobbforum/translations 2>/dev/null || \
+		$(VENV)/bin/pybabel compile -d jobbforum/translations
+
+setup: $(INSTALLED) vendor translations
+
+run: setup
+	$(RUN_ENV) $(JF) db upgrade
+	$(RUN_ENV) $(JF) demo load
+	@echo
+	@echo "  Jobbforum is running at http://$(HOST):$(PORT)/  (staff login: http://$(HOST):$(PORT)/login)"
+	@echo
+	$(RUN_ENV) $(JF) run --host $(HOST) --port $(PORT) --no-reload
+
+# Both databases always run; the target fails if either run fails (or ran no test).
+test: setup
+	@rc=0; \
+	echo "=== Test suite on SQLite ==="; \
+	JOBBFORUM_TEST_DB=sqlite $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	echo "=== Test suite on PostgreSQL ==="; \
+	JOBBFORUM_TEST_DB=postgresql $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -ne 0 ]; then echo "make test: FAILED (exit $$rc)"; fi; \
+	exit $$rc
+
+test-sqlite: setup
+	JOBBFORUM_TEST_DB=sqlite $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgresql: setup
+	JOBBFORUM_TEST_DB=postgresql $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench
+
+lint: setup
+	$(PY) -m ruff check jobbforum blueprints tests bench || true
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor build dist *.egg-info

@@ -1,0 +1,80 @@
+"""Forms for events and programme rounds."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from jobbforum.models import County, EventKind, EventStatus
+
+SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only a–z, 0–9 and hyphens."))
+
+EVENT_KIND_LABELS = {
+    EventKind.jobbforum: _l("Jobbforum (job fair)"),
+    EventKind.kickoff: _l("Kick-off meeting"),
+    EventKind.workshop_day: _l("Workshop day"),
+    EventKind.other: _l("Other"),
+}
+EVENT_STATUS_LABELS = {
+    EventStatus.draft: _l("Draft (only staff see it)"),
+    EventStatus.published: _l("Published"),
+    EventStatus.closed: _l("Closed"),
+    EventStatus.cancelled: _l("Cancelled"),
+}
+COUNTY_LABELS = {
+    County.stockholm: _l("Stockholm County"),
+    County.uppsala: _l("Uppsala County"),
+    County.other: _l("Other"),
+}
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name (in the web address)"),
+                       validators=[DataRequired(), Length(max=80), SLUG])
+    kind = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in EVENT_KIND_LABELS.items()])
+    status = SelectField(_l("Status"), choices=[(k.value, v) for k, v in EVENT_STATUS_LABELS.items()])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), validators=[DataRequired()])
+    capacity = IntegerField(_l("Capacity (empty: no limit)"),
+                            validators=[Optional(), NumberRange(min=1, max=100000)])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), validators=[Optional()])
+    rounds = SelectMultipleField(_l("Programme rounds invited"), coerce=int)
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+
+    def validate_ends_at(self, field: DateTimeLocalField) -> None:
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The event must end after it starts."))
+
+    def validate_registration_closes_at(self, field: DateTimeLocalField) -> None:
+        opens = self.registration_opens_at.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+
+class RoundForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=64), SLUG])
+    county = SelectField(_l("County"), choices=[(k.value, v) for k, v in COUNTY_LABELS.items()])
+    term = StringField(_l("Term (e.g. HT2026)"),
+                       validators=[DataRequired(), Length(max=16),
+                                   Regexp(r"^(HT|VT)\d{4}$", message=_l("Write HT or VT and a year, e.g. HT2026."))])
+    starts_on = DateField(_l("Starts"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends"), validators=[DataRequired()])
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The round must end after it starts."))

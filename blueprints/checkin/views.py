@@ -1,0 +1,3 @@
+"""Views of the checkin area."""
+
+from blueprints.checkin import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Views of the exhibitor area."""
+
+from blueprints.exhibitor import bp  # noqa: F401

@@ -1,0 +1,68 @@
+"""Helpers shared by the blueprints: role checks, form/error plumbing, template globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, current_app, flash, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from jobbforum.models import StaffRole
+from jobbforum.services.errors import DomainError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def staff_required(*roles: StaffRole) -> Callable[[F], F]:
+    """Require a logged-in staff user with one of ``roles`` (admins always pass).
+
+    Anonymous users are sent to the login page (401 JSON on ``/api/``); others get 403.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    abort(401)
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+coordinator_required = staff_required(StaffRole.coordinator)
+admin_required = staff_required(StaffRole.admin)
+door_required = staff_required(StaffRole.door, StaffRole.coordinator)
+
+
+def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's error on the form field it names, else as a form-level message."""
+    field_name = error.context.get("field")
+    field = getattr(form, str(field_name), None) if field_name else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]  # type: ignore[list-item]
+    else:
+        flash(error.message, "error")
+
+
+def template_globals() -> dict[str, Any]:
+    from flask_babel import format_date, format_datetime, get_locale
+
+    locale = get_locale()
+    lang = locale.language if locale else "sv"
+    return {
+        "current_lang": lang,
+        "languages": current_app.config["LANGUAGES"],
+        "text_direction": "rtl" if lang in ("ar", "fa", "prs") else "ltr",
+        "StaffRole": StaffRole,
+        "format_datetime": format_datetime,
+        "format_date": format_date,
+    }

@@ -1,0 +1,3 @@
+"""Views of the participant area."""
+
+from blueprints.participant import bp  # noqa: F401

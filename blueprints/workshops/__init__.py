@@ -1,0 +1,7 @@
+"""The workshops area."""
+
+from flask import Blueprint
+
+bp = Blueprint("workshops", __name__)
+
+from blueprints.workshops import views  # noqa: E402,F401

@@ -1,0 +1,187 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, g, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from jobbforum import config as config_module
+from jobbforum.extensions import babel, csrf, db, limiter, login_manager, migrate
+from jobbforum.paths import CHECKOUT_DIR, TRANSLATIONS_DIR, resource_dir
+
+log = logging.getLogger(__name__)
+
+#: Content-Security-Policy: no inline scripts or styles, nothing from other origins.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: write-ahead log (readers don't block the writer) and enforced foreign keys."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def _instance_path(overrides: Mapping[str, Any] | None) -> str | None:
+    if overrides and overrides.get("INSTANCE_PATH"):
+        return str(overrides["INSTANCE_PATH"])
+    if os.environ.get("JOBBFORUM_INSTANCE_PATH"):
+        return os.environ["JOBBFORUM_INSTANCE_PATH"]
+    if (CHECKOUT_DIR / "setup.cfg").exists():
+        return str(CHECKOUT_DIR / "instance")
+    return None
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build a configured app: defaults < ``JOBBFORUM_*`` environment < ``overrides``."""
+    app = Flask(
+        "jobbforum",
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=_instance_path(overrides),
+        instance_relative_config=False,
+    )
+    instance_path = Path(app.instance_path)
+    settings = config_module.load_config(instance_path, overrides)
+    app.config.update(settings)
+    # JOBBFORUM_DEBUG, or Flask's own --debug / FLASK_DEBUG.
+    app.debug = bool(app.config.get("DEBUG")) or app.debug
+    app.config["DEBUG"] = app.debug
+    config_module.ensure_secret_key(app.config, instance_path)  # type: ignore[arg-type]
+    if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+        # Secure cookies everywhere but a local debug server or the test client (plain HTTP).
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    return app
+
+
+def select_locale() -> str:
+    """``?lang=`` (remembered in a cookie), else the cookie, else Accept-Language, else Swedish."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), request.cookies.get("lang")):
+        if candidate in languages:
+            return candidate
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _init_extensions(app: Flask) -> None:
+    from jobbforum.services import users
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_timezone=app.config["TIMEZONE"])
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(users.load_session_user)
+
+    from jobbforum import models  # noqa: F401  (registers every table for Alembic)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from blueprints import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from blueprints.helpers import template_globals
+
+    app.context_processor(template_globals)
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.endpoint != "static" and "Cache-Control" not in headers:
+            headers["Cache-Control"] = "no-store"
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"] and request.cookies.get("lang") != lang:
+            response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=app.config["SESSION_COOKIE_SECURE"], httponly=True)
+        return response
+
+    @app.teardown_request
+    def forget_request_user(_exc: BaseException | None) -> None:
+        # The logged-in user is cached in ``g``; an app context can outlive a request (the CLI,
+        # tests), so the cache must not: every request re-checks the session version.
+        g.pop("_login_user", None)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from flask import jsonify, render_template
+
+    from jobbforum.services.errors import DomainError
+
+    def respond(status: int, reason: str, description: str = "") -> Any:
+        if _wants_json():
+            return jsonify({"status": "error", "reason": reason}), status
+        return render_template("errors/error.html", status=status, reason=reason,
+                               description=description), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        return respond(400, "csrf", error.description)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        return respond(status, (error.name or "error").lower().replace(" ", "_"),
+                       error.description or "")
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Any:
+        return respond(error.http_status, error.code, error.message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return respond(500, "internal_error")
+
+
+def _register_cli(app: Flask) -> None:
+    from jobbforum.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,24 @@
+"""The ``jobbforum`` command: Flask's CLI (run, db, shell, routes) plus the project's commands."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+from jobbforum.cli.demo import demo
+from jobbforum.cli.users import users
+
+#: Commands registered on ``app.cli`` by the factory.
+COMMANDS = [users, demo]
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from jobbforum.app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="jobbforum",
+    create_app=_create_app,
+    help="Jobbforum: events, tickets, check-in, workshops and attendance indicators.",
+)

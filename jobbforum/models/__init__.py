@@ -1,0 +1,36 @@
+"""All models; importing this package registers every table on the metadata."""
+
+from jobbforum.models.audit import AuditEvent
+from jobbforum.models.base import Base, utcnow
+from jobbforum.models.checkins import ENTRANCE, CheckIn, CheckInList, Device
+from jobbforum.models.events import County, Event, EventKind, EventStatus, ProgrammeRound, event_rounds
+from jobbforum.models.exhibitors import (
+    ExhibitorRegistration,
+    ExhibitorStatus,
+    Organisation,
+    OrganisationType,
+    Sector,
+    exhibitor_sectors,
+)
+from jobbforum.models.people import Gender, Person
+from jobbforum.models.surveys import Employment, SurveyKind, SurveyResponse
+from jobbforum.models.tickets import Registration, RegistrationStatus, Role, Ticket, TicketStatus
+from jobbforum.models.users import StaffRole, StaffUser
+from jobbforum.models.workshops import (
+    Audience,
+    Booking,
+    BookingStatus,
+    Room,
+    Theme,
+    WorkshopSession,
+    session_rounds,
+)
+
+__all__ = [
+    "Audience", "AuditEvent", "Base", "Booking", "BookingStatus", "CheckIn", "CheckInList",
+    "County", "Device", "ENTRANCE", "Employment", "Event", "EventKind", "EventStatus",
+    "ExhibitorRegistration", "ExhibitorStatus", "Gender", "Organisation", "OrganisationType",
+    "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
+    "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",
+    "WorkshopSession", "event_rounds", "exhibitor_sectors", "session_rounds", "utcnow",
+]
