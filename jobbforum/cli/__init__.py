@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from jobbforum.cli.demo import demo
+from jobbforum.cli.mail import mail
 from jobbforum.cli.users import users
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo]
+COMMANDS = [users, demo, mail]
 
 
 def _create_app():  # type: ignore[no-untyped-def]

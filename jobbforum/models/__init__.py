@@ -12,6 +12,8 @@ from jobbforum.models.exhibitors import (
     Sector,
     exhibitor_sectors,
 )
+from jobbforum.models.links import PrivateLink
+from jobbforum.models.mail import MailStatus, OutgoingMail
 from jobbforum.models.people import Gender, Person
 from jobbforum.models.surveys import Employment, SurveyKind, SurveyResponse
 from jobbforum.models.tickets import Registration, RegistrationStatus, Role, Ticket, TicketStatus
@@ -29,7 +31,7 @@ from jobbforum.models.workshops import (
 __all__ = [
     "Audience", "AuditEvent", "Base", "Booking", "BookingStatus", "CheckIn", "CheckInList",
     "County", "Device", "ENTRANCE", "Employment", "Event", "EventKind", "EventStatus",
-    "ExhibitorRegistration", "ExhibitorStatus", "Gender", "Organisation", "OrganisationType",
+    "ExhibitorRegistration", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
     "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",
     "WorkshopSession", "event_rounds", "exhibitor_sectors", "session_rounds", "utcnow",
