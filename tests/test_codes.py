@@ -46,3 +46,19 @@ def test_ticket_codes_have_128_bits_and_are_url_safe():
     assert len(code) >= 22
     assert all(c.isalnum() or c in "-_" for c in code)
     assert len({new_ticket_code() for _ in range(1000)}) == 1000
+
+
+def test_swapped_neighbours_are_almost_always_caught():
+    caught = total = 0
+    for _ in range(500):
+        code = new_participant_code()
+        for i in range(8):
+            if code[i] != code[i + 1]:
+                swapped = code[:i] + code[i + 1] + code[i] + code[i + 2:]
+                total += 1
+                caught += not is_valid_participant_code(swapped)
+    assert caught / total > 0.98
+
+
+def test_codes_use_only_letters_and_digits():
+    assert all(new_participant_code().isalnum() for _ in range(500))
