@@ -30,11 +30,11 @@ def test_two_app_instances_share_login_limits(db_url, tmp_path, redis_client, mo
 
     monkeypatch.setenv("JOBBFORUM_REDIS_URL", REDIS_URL)
     prefix = f"test-{uuid.uuid4().hex[:8]}"
+    # The limiter is one object shared by every app; put back the session app's state after.
+    saved = (limiter.enabled, limiter._storage, limiter._limiter)
     apps = [create_app({**app_config(db_url, tmp_path / f"i{n}"), "RATELIMIT_KEY_PREFIX": prefix,
                         "RATELIMIT_STORAGE_URI": REDIS_URL}) for n in (1, 2)]
     assert apps[0].config["RATELIMIT_STORAGE_URI"] == REDIS_URL
-    # The limiter is one object shared by every app; put back the session app's storage after.
-    saved = (limiter.enabled, limiter._storage, limiter._limiter)
     limiter.enabled = True
     try:
         statuses = []
