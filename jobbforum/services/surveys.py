@@ -15,15 +15,19 @@ Guarantees:
 
 from __future__ import annotations
 
+import re
+import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from jobbforum.extensions import db
 from jobbforum.models import Employment, Person, StaffUser, SurveyKind, SurveyResponse, utcnow
 from jobbforum.services import audit
-from jobbforum.services.errors import DomainError
+from jobbforum.services.errors import DomainError, NotFound
 from jobbforum.services.surveys_parse import (
     COLUMNS,
     N_,
@@ -172,3 +176,42 @@ def responses_by_code(codes: Iterable[str] | None = None) -> dict[str, dict[Surv
         wanted = set(codes)
         found = {code: value for code, value in found.items() if code in wanted}
     return found
+
+
+# --- staged uploads: preview first, import on confirmation --------------------------------------
+
+#: Staged files older than this are deleted when another file is staged.
+STAGED_MAX_AGE_SECONDS = 3600
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
+
+
+def stage_upload(data: bytes, filename: str, directory: Path) -> str:
+    """Keep an uploaded file until the coordinator confirms the import; returns its token.
+
+    The token is random (the file name is never used as a path); only the extension is kept, as
+    the parser needs it. Old staged files are removed.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STAGED_MAX_AGE_SECONDS
+    for old in directory.glob("*.upload"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    token = secrets.token_urlsafe(18)
+    (directory / f"{token}.{extension if extension in ('csv', 'xlsx') else 'bin'}.upload"
+     ).write_bytes(data)
+    return token
+
+
+def load_staged(token: str, directory: Path) -> tuple[bytes, str]:
+    """The staged file's bytes and a file name with its extension; :class:`NotFound` if gone."""
+    if _TOKEN_RE.match(token or ""):
+        for path in directory.glob(f"{token}.*.upload"):
+            return path.read_bytes(), path.name.removesuffix(".upload")
+    raise NotFound("The uploaded file is no longer available; upload it again.")
+
+
+def discard_staged(token: str, directory: Path) -> None:
+    if _TOKEN_RE.match(token or ""):
+        for path in directory.glob(f"{token}.*.upload"):
+            path.unlink(missing_ok=True)
