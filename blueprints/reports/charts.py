@@ -14,11 +14,14 @@ from flask_babel import lazy_gettext as _l
 
 from jobbforum.services.indicators import GOALS, IndicatorRow
 
-LABEL_WIDTH = 150
-BAR_WIDTH = 400  # 100 %
+LABEL_WIDTH = 120
+BAR_WIDTH = 340  # 100 %
+BAR_HEIGHT = 24
 ROW_HEIGHT = 34
 TOP = 30
-WIDTH = LABEL_WIDTH + BAR_WIDTH + 70
+#: Values are printed in a column right of the bars (never over the goal line).
+VALUE_X = LABEL_WIDTH + BAR_WIDTH + 8
+WIDTH = VALUE_X + 80
 
 GROUP_LABELS = {
     "all": _l("All"), "woman": _l("Women"), "man": _l("Men"), "other": _l("Other gender"),
@@ -51,6 +54,8 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart; the template reads the layout constants from it."""
+
     key: str
     title: str
     goal: float
@@ -59,6 +64,9 @@ class Chart:
     width: int
     bars: tuple[Bar, ...]
     legend: tuple[tuple[str, str], ...]
+    label_width: int = LABEL_WIDTH
+    bar_width: int = BAR_WIDTH
+    bar_height: int = BAR_HEIGHT
 
 
 def _x(pct: float) -> float:
@@ -79,7 +87,7 @@ def _bar(index: int, row: IndicatorRow, parts: Sequence[tuple[float | None, str]
             segments.append(Segment(x, BAR_WIDTH * total / 100, parts[-1][1]))
     value = f"{format_decimal(total, '0.0')} %" if total is not None else suppressed
     return Bar(group_label(row.group), y, tuple(segments), value,
-               (_x(total) if total is not None else LABEL_WIDTH) + 6)
+               VALUE_X if total is not None else LABEL_WIDTH + 8)
 
 
 def build_charts(rows: Sequence[IndicatorRow], suppressed: str) -> list[Chart]:

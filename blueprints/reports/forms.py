@@ -12,11 +12,11 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from blueprints.fields import MultiCheckboxField
 from jobbforum.services.indicator_data import GROUPINGS
 
 KIND_CHOICES = [("baseline", _l("Baseline survey (at programme start)")),
@@ -30,7 +30,7 @@ BY_LABELS = {
 
 
 class AttendanceExportForm(FlaskForm):
-    rounds = SelectMultipleField(_l("Programme rounds (none selected: all)"))
+    rounds = MultiCheckboxField(_l("Programme rounds (none chosen: all)"))
     date_from = DateField(_l("From date"), validators=[Optional()])
     date_to = DateField(_l("To date"), validators=[Optional()])
     format = RadioField(_l("Format"), choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")],
@@ -58,7 +58,7 @@ class IndicatorFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only filters what is shown
 
-    rounds = SelectMultipleField(_l("Programme rounds (none selected: all)"))
+    rounds = MultiCheckboxField(_l("Programme rounds (none chosen: all)"))
     by = SelectField(_l("Group by"), choices=[("", _l("No grouping"))]
                      + [(key, BY_LABELS[key]) for key in GROUPINGS], validators=[Optional()])
     suppress_below = IntegerField(_l("Hide counts below"), default=5,

@@ -1,0 +1,74 @@
+"""End to end: a coordinator uploads both surveys and sees the indicator chart (Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobbforum.models import Gender
+from tests.conftest import TEST_PASSWORD, run_axe
+from tests.indicators_builders import survey_csv, survey_line
+
+pytestmark = pytest.mark.browser
+
+#: Twelve participants: enough above the default suppression threshold (5) for the "all" row.
+CODES = [f"K{i:07d}Z" for i in range(12)]
+
+
+def _upload(page, kind: str, data: bytes, name: str) -> None:
+    page.goto("/reports/surveys")
+    page.check(f"input[name=kind][value={kind}]")
+    page.set_input_files("input[type=file]", files=[
+        {"name": name, "mimeType": "text/csv", "buffer": data}])
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_selector("dl.facts")
+    page.click("form[action$='/reports/surveys/confirm'] button[type=submit]")
+    page.wait_for_url("**/reports/indicators")
+
+
+def test_coordinator_uploads_both_surveys_and_sees_the_chart(page, make_staff, make_round,
+                                                             make_person, artifacts):
+    rnd = make_round(slug="ht2026-demo")
+    for i, code in enumerate(CODES):
+        make_person(participant_code=code, round=rnd,
+                    gender=Gender.woman if i % 4 else Gender.man)
+    staff = make_staff("coordinator")
+    page.goto("/login")
+    page.fill("input[name=email]", staff.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    # A bad file first: the row errors are listed and nothing is imported.
+    page.goto("/reports/surveys")
+    page.check("input[name=kind][value=baseline]")
+    page.set_input_files("input[type=file]", files=[{
+        "name": "bad.csv", "mimeType": "text/csv",
+        "buffer": survey_csv(survey_line("ZZZZZZZZ9"), survey_line(CODES[0], employment="x"))}])
+    page.click("form[enctype] button[type=submit]")
+    assert page.locator("table.row-errors tbody tr").count() == 2
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    page.screenshot(path=str(artifacts / "reports-survey-errors.png"), full_page=True)
+
+    _upload(page, "baseline", survey_csv(*[survey_line(c) for c in CODES]), "baslinje.csv")
+    result = [survey_line(c, answered_on="2027-04-20",
+                          employment="part_time" if i % 3 == 0 else "none",
+                          internship=int(i % 3 == 1), network_expanded=int(i % 5 != 0))
+              for i, c in enumerate(CODES)]
+    _upload(page, "result", survey_csv(*result), "resultat.csv")
+
+    assert page.locator("svg.bar-chart").count() == 2
+    desc = page.locator("#chart-work_or_steps-desc").text_content()
+    assert "66" in desc  # 8 of 12 got work or took steps
+    assert page.locator("table.indicator-table tbody tr").first.locator("td").nth(3).text_content() == "12"
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    page.screenshot(path=str(artifacts / "reports-indicators.png"), full_page=True)
+
+    page.select_option("select[name=by]", "gender")
+    page.fill("input[name=suppress_below]", "0")
+    page.click("form.filters button[type=submit]")
+    assert page.locator("svg.bar-chart").first.locator("text.bar-label").count() == 3
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    page.screenshot(path=str(artifacts / "reports-indicators-gender.png"), full_page=True)
