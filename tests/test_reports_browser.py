@@ -72,3 +72,37 @@ def test_coordinator_uploads_both_surveys_and_sees_the_chart(page, make_staff, m
     violations = run_axe(page)
     assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
     page.screenshot(path=str(artifacts / "reports-indicators-gender.png"), full_page=True)
+
+
+def test_coordinator_downloads_attendance_and_handles_a_privacy_request(
+        page, make_staff, make_round, make_person, artifacts):
+    rnd = make_round(slug="ht2026-demo")
+    make_person(participant_code=CODES[0], round=rnd, name="Amina Hemlig",
+                email="amina@example.com", gender=Gender.woman)
+    staff = make_staff("coordinator")
+    page.goto("/login")
+    page.fill("input[name=email]", staff.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto("/reports/attendance")
+    page.check("input[name=rounds][value=ht2026-demo]")
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    page.screenshot(path=str(artifacts / "reports-attendance.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("main form button[type=submit]")
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert text.startswith("participant_code,") and CODES[0] in text and "Amina" not in text
+
+    page.goto("/reports/people")
+    page.fill("input[name=code]", CODES[0].lower())
+    page.click("main form button[type=submit]")
+    assert page.locator("text=Amina Hemlig").count() == 1
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    page.screenshot(path=str(artifacts / "reports-person.png"), full_page=True)
+    page.check("input[name=confirm]")
+    page.click("form[action$='/erase'] button[type=submit]")
+    page.wait_for_selector(".flash-success")
