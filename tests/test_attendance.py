@@ -15,7 +15,7 @@ from jobbforum.documents import attendance_export
 from jobbforum.models import AuditEvent, EventKind, Gender, Role, Theme
 from jobbforum.services.attendance import ATTENDANCE_COLUMNS, attendance_dicts, attendance_rows
 from jobbforum.services.errors import NotFound
-from tests.indicators_builders import attend, entrance, make_session, register  # noqa: F401
+from tests.indicators_builders import attend, make_session  # noqa: F401
 
 NAME, EMAIL, PHONE = "Zahra Testdottir", "zahra.secret@example.com", "+46701234567"
 

@@ -23,7 +23,7 @@ from jobbforum.models import (
     SurveyResponse,
     Theme,
 )
-from jobbforum.services import privacy, surveys
+from jobbforum.services import surveys
 from jobbforum.services.attendance import attendance_rows
 from jobbforum.services.indicator_data import indicator_table
 from tests.indicators_builders import attend, make_session, survey_csv, survey_line  # noqa: F401
