@@ -72,6 +72,10 @@ def test_coordinator_uploads_both_surveys_and_sees_the_chart(page, make_staff, m
     violations = run_axe(page)
     assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
     page.screenshot(path=str(artifacts / "reports-indicators-gender.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "reports-indicators-phone.png"), full_page=True)
+    page.goto("/reports/surveys")
+    page.screenshot(path=str(artifacts / "reports-survey-upload-phone.png"), full_page=True)
 
 
 def test_coordinator_downloads_attendance_and_handles_a_privacy_request(

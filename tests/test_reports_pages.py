@@ -142,3 +142,19 @@ def test_privacy_actions(db, staff_client, people):
     assert (person.name, person.email) == ("", None)
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"privacy.access_export", "privacy.erase"} <= actions
+
+
+def test_chart_shows_suppressed_groups_as_text_and_a_hidden_split_as_one_bar(app):
+    from blueprints.reports.charts import build_charts
+    from jobbforum.services.indicators import IndicatorRow
+
+    shown = IndicatorRow("all", 40, 40, 40, 40, 3, 20, 23, 30, None, 50.0, 57.5, 75.0)
+    hidden = IndicatorRow("man", 4, 4, 4, None, None, None, None, None, None, None, None, None)
+    with app.test_request_context():
+        work, network = build_charts([shown, hidden], "suppressed")
+    assert [s.css for s in work.bars[0].segments] == ["seg-total"]
+    assert work.bars[0].segments[0].width == pytest.approx(360 * 0.575)
+    assert work.legend[-1][1] == "seg-total"
+    assert work.bars[1].segments == () and work.bars[1].value == "suppressed"
+    assert network.bars[0].value.startswith("75")
+    assert network.goal_x == pytest.approx(360 * 0.8)

@@ -14,11 +14,14 @@ from flask_babel import lazy_gettext as _l
 
 from jobbforum.services.indicators import GOALS, IndicatorRow
 
-LABEL_WIDTH = 120
-BAR_WIDTH = 340  # 100 %
-BAR_HEIGHT = 24
-ROW_HEIGHT = 34
-TOP = 30
+#: Group labels sit above their bars, so long labels ("Did not attend") never get clipped and
+#: the bars can use the full width on a phone.
+LABEL_WIDTH = 0
+BAR_WIDTH = 360  # 100 %
+BAR_HEIGHT = 20
+LABEL_HEIGHT = 20
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 12
+TOP = 26
 #: Values are printed in a column right of the bars (never over the goal line).
 VALUE_X = LABEL_WIDTH + BAR_WIDTH + 8
 WIDTH = VALUE_X + 80
@@ -29,6 +32,9 @@ GROUP_LABELS = {
     "1": _l("Attended"), "0": _l("Did not attend"), "stockholm": _l("Stockholm County"),
     "uppsala": _l("Uppsala County"),
 }
+
+
+TOTAL_CSS = "seg-total"
 
 
 def group_label(group: str) -> str:
@@ -75,7 +81,7 @@ def _x(pct: float) -> float:
 
 def _bar(index: int, row: IndicatorRow, parts: Sequence[tuple[float | None, str]],
          total: float | None, suppressed: str) -> Bar:
-    y = TOP + index * ROW_HEIGHT
+    y = TOP + index * ROW_HEIGHT + LABEL_HEIGHT
     segments, x = [], float(LABEL_WIDTH)
     if total is not None:
         if all(p is not None for p, _ in parts):
@@ -84,7 +90,8 @@ def _bar(index: int, row: IndicatorRow, parts: Sequence[tuple[float | None, str]
                 segments.append(Segment(x, width, css))
                 x += width
         else:
-            segments.append(Segment(x, BAR_WIDTH * total / 100, parts[-1][1]))
+            # The split is hidden (small counts): one bar for the total.
+            segments.append(Segment(x, BAR_WIDTH * total / 100, TOTAL_CSS))
     value = f"{format_decimal(total, '0.0')} %" if total is not None else suppressed
     return Bar(group_label(row.group), y, tuple(segments), value,
                VALUE_X if total is not None else LABEL_WIDTH + 8)
@@ -92,13 +99,17 @@ def _bar(index: int, row: IndicatorRow, parts: Sequence[tuple[float | None, str]
 
 def build_charts(rows: Sequence[IndicatorRow], suppressed: str) -> list[Chart]:
     """The two goal charts: work or steps (stacked: work + steps) and expanded network."""
-    height = TOP + ROW_HEIGHT * len(rows) + 8
+    height = TOP + ROW_HEIGHT * len(rows)
+    work_bars = tuple(
+        _bar(i, r, [(r.got_work_pct, "seg-work"), (r.measurable_steps_pct, "seg-steps")],
+             r.work_or_steps_pct, suppressed) for i, r in enumerate(rows))
+    legend = [(str(_l("Got work")), "seg-work"), (str(_l("Measurable steps")), "seg-steps")]
+    if any(seg.css == TOTAL_CSS for bar in work_bars for seg in bar.segments):
+        legend.append((str(_l("Work or steps (split hidden: small counts)")), TOTAL_CSS))
     work = Chart(
         "work_or_steps", str(_l("Got work or took measurable steps toward work")),
-        GOALS["work_or_steps"], _x(GOALS["work_or_steps"]), height, WIDTH,
-        tuple(_bar(i, r, [(r.got_work_pct, "seg-work"), (r.measurable_steps_pct, "seg-steps")],
-                   r.work_or_steps_pct, suppressed) for i, r in enumerate(rows)),
-        ((str(_l("Got work")), "seg-work"), (str(_l("Measurable steps")), "seg-steps")))
+        GOALS["work_or_steps"], _x(GOALS["work_or_steps"]), height, WIDTH, work_bars,
+        tuple(legend))
     network = Chart(
         "network_expanded", str(_l("Expanded their network")),
         GOALS["network_expanded"], _x(GOALS["network_expanded"]), height, WIDTH,

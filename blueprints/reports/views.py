@@ -55,6 +55,7 @@ from jobbforum.services.attendance import attendance_rows
 from jobbforum.services.errors import DomainError
 from jobbforum.services.indicator_data import indicator_table, record_export
 from jobbforum.services.indicators import GOALS, INDICATOR_COLUMNS
+from jobbforum.services.surveys_parse import MSG_EMPTY_VALUE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,6 +66,16 @@ def _staging() -> Path:
 
 def _round_choices() -> list[tuple[str, str]]:
     return [(r.slug, f"{r.name} ({r.slug})") for r in events.list_rounds()]
+
+
+def _row_error_text(error: Any) -> str:
+    """A parser or import error in the user's language (its ``expected`` is a msgid too)."""
+    if not error.template:
+        return str(error.message)
+    params = dict(error.params)
+    if "expected" in params and error.template == MSG_EMPTY_VALUE:
+        params["expected"] = _(params["expected"])
+    return _(error.template, **params)
 
 
 def _download(data: bytes, name: str, mimetype: str) -> Any:
@@ -115,7 +126,7 @@ def survey_upload():  # type: ignore[no-untyped-def]
         confirm = SurveyConfirmForm(formdata=None, token=token, kind=kind.value,
                                     replace="1" if preview.changed else "0")
     return render_template("reports/survey_preview.html", preview=preview, filename=name,
-                           confirm=confirm), 200 if preview.ok else 400
+                           confirm=confirm, error_text=_row_error_text), 200 if preview.ok else 400
 
 
 @bp.post("/surveys/confirm")
