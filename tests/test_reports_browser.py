@@ -14,6 +14,19 @@ pytestmark = pytest.mark.browser
 CODES = [f"K{i:07d}Z" for i in range(12)]
 
 
+def _log_in(page, staff) -> None:
+    page.goto("/login")
+    page.fill("input[name=email]", staff.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def _assert_accessible(page) -> None:
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+
+
 def _upload(page, kind: str, data: bytes, name: str) -> None:
     page.goto("/reports/surveys")
     page.check(f"input[name=kind][value={kind}]")
@@ -31,12 +44,7 @@ def test_coordinator_uploads_both_surveys_and_sees_the_chart(page, make_staff, m
     for i, code in enumerate(CODES):
         make_person(participant_code=code, round=rnd,
                     gender=Gender.woman if i % 4 else Gender.man)
-    staff = make_staff("coordinator")
-    page.goto("/login")
-    page.fill("input[name=email]", staff.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/admin/")
+    _log_in(page, make_staff("coordinator"))
 
     # A bad file first: the row errors are listed and nothing is imported.
     page.goto("/reports/surveys")
@@ -46,8 +54,7 @@ def test_coordinator_uploads_both_surveys_and_sees_the_chart(page, make_staff, m
         "buffer": survey_csv(survey_line("ZZZZZZZZ9"), survey_line(CODES[0], employment="x"))}])
     page.click("form[enctype] button[type=submit]")
     assert page.locator("table.row-errors tbody tr").count() == 2
-    violations = run_axe(page)
-    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    _assert_accessible(page)
     page.screenshot(path=str(artifacts / "reports-survey-errors.png"), full_page=True)
 
     _upload(page, "baseline", survey_csv(*[survey_line(c) for c in CODES]), "baslinje.csv")
@@ -61,16 +68,14 @@ def test_coordinator_uploads_both_surveys_and_sees_the_chart(page, make_staff, m
     desc = page.locator("#chart-work_or_steps-desc").text_content()
     assert "66" in desc  # 8 of 12 got work or took steps
     assert page.locator("table.indicator-table tbody tr").first.locator("td").nth(3).text_content() == "12"
-    violations = run_axe(page)
-    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    _assert_accessible(page)
     page.screenshot(path=str(artifacts / "reports-indicators.png"), full_page=True)
 
     page.select_option("select[name=by]", "gender")
     page.fill("input[name=suppress_below]", "0")
     page.click("form.filters button[type=submit]")
     assert page.locator("svg.bar-chart").first.locator("text.bar-label").count() == 3
-    violations = run_axe(page)
-    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    _assert_accessible(page)
     page.screenshot(path=str(artifacts / "reports-indicators-gender.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "reports-indicators-phone.png"), full_page=True)
@@ -83,17 +88,11 @@ def test_coordinator_downloads_attendance_and_handles_a_privacy_request(
     rnd = make_round(slug="ht2026-demo")
     make_person(participant_code=CODES[0], round=rnd, name="Amina Hemlig",
                 email="amina@example.com", gender=Gender.woman)
-    staff = make_staff("coordinator")
-    page.goto("/login")
-    page.fill("input[name=email]", staff.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/admin/")
+    _log_in(page, make_staff("coordinator"))
 
     page.goto("/reports/attendance")
     page.check("input[name=rounds][value=ht2026-demo]")
-    violations = run_axe(page)
-    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    _assert_accessible(page)
     page.screenshot(path=str(artifacts / "reports-attendance.png"), full_page=True)
     with page.expect_download() as download:
         page.click("main form button[type=submit]")
@@ -104,8 +103,7 @@ def test_coordinator_downloads_attendance_and_handles_a_privacy_request(
     page.fill("input[name=code]", CODES[0].lower())
     page.click("main form button[type=submit]")
     assert page.locator("text=Amina Hemlig").count() == 1
-    violations = run_axe(page)
-    assert violations == [], [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+    _assert_accessible(page)
     page.screenshot(path=str(artifacts / "reports-person.png"), full_page=True)
     page.check("input[name=confirm]")
     page.click("form[action$='/erase'] button[type=submit]")
