@@ -6,12 +6,16 @@ from flask.cli import FlaskGroup
 
 from jobbforum.cli.backup import backup, restore
 from jobbforum.cli.demo import demo
+from jobbforum.cli.export import export
+from jobbforum.cli.indicators import indicators
 from jobbforum.cli.jobs import jobs
 from jobbforum.cli.mail import mail
+from jobbforum.cli.privacy import privacy
+from jobbforum.cli.survey import survey
 from jobbforum.cli.users import users
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo, mail, jobs, backup, restore]
+COMMANDS = [users, demo, mail, jobs, backup, restore, export, survey, indicators, privacy]
 
 
 def _create_app():  # type: ignore[no-untyped-def]
