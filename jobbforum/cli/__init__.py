@@ -7,9 +7,10 @@ from flask.cli import FlaskGroup
 from jobbforum.cli.demo import demo
 from jobbforum.cli.mail import mail
 from jobbforum.cli.users import users
+from jobbforum.cli.workshops import workshops_group
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo, mail]
+COMMANDS = [users, demo, mail, workshops_group]
 
 
 def _create_app():  # type: ignore[no-untyped-def]
