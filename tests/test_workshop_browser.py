@@ -1,0 +1,113 @@
+"""End to end in Chromium: a participant books from the emailed link, another joins the waiting
+list, the first cancels, the waitlisted one is promoted and gets the mail; the roll call keeps
+ticks while offline and syncs them later."""
+
+from __future__ import annotations
+
+import email
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+import sqlalchemy as sa
+
+from jobbforum.extensions import db as _db
+from jobbforum.models import BookingStatus, CheckIn, Theme
+from jobbforum.services import workshops as ws
+from tests.conftest import TEST_PASSWORD, run_axe
+from tests.workshops_builders import make_room, make_session, members  # noqa: F401
+
+
+def _mails_to(outbox: Path, address: str) -> list[email.message.Message]:
+    found = []
+    for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime):
+        message = email.message_from_bytes(path.read_bytes())
+        if message["To"] == address:
+            found.append(message)
+    return found
+
+
+def _body(message: email.message.Message) -> str:
+    part = message.get_body(preferencelist=("plain",)) if hasattr(message, "get_body") else message
+    return (part or message).get_payload(decode=True).decode()
+
+
+@pytest.mark.browser
+def test_book_from_email_cancel_and_promotion_mail(app, page, make_session, make_round, members,
+                                                  artifacts):
+    programme_round = make_round()
+    session = make_session(rounds=[programme_round], theme=Theme.interview, capacity=1,
+                           title="Workshop: job interviews")
+    first, second = members(programme_round, 2)
+    mails = ws.send_booking_links(programme_round, actor=None, actor_label="test")
+    _db.session.commit()
+    ws.deliver(mails)
+    _db.session.commit()
+    outbox = Path(app.config["OUTBOX_DIR"])
+    links = {}
+    for person in (first, second):
+        body = _body(_mails_to(outbox, person.email)[-1])
+        links[person.id] = re.search(r"https?://\S+/b/\S+", body).group(0)
+    path = {pid: "/b/" + url.split("/b/", 1)[1] for pid, url in links.items()}
+
+    page.goto(path[first.id] + "?lang=en")
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
+    page.screenshot(path=str(artifacts / "workshops-book.png"), full_page=True)
+    page.get_by_role("button", name=re.compile("^Book")).click()
+    assert page.get_by_text("You are booked:").is_visible()
+    page.screenshot(path=str(artifacts / "workshops-booked.png"), full_page=True)
+
+    page.goto(path[second.id])
+    page.get_by_role("button", name=re.compile("^Join the waiting list")).click()
+    assert page.get_by_text("You are on the waiting list for:").is_visible()
+
+    page.goto(path[first.id])
+    page.get_by_role("button", name="Cancel booking").click()
+    # The freed seat went to the waiting list at once: the session is full again.
+    assert page.get_by_role("button", name=re.compile("^Join the waiting list")).is_visible()
+
+    _db.session.expire_all()
+    assert ws.active_booking(second, Theme.interview).status is BookingStatus.booked
+    promoted = _mails_to(outbox, second.email)
+    assert len(promoted) == 2  # the booking link, then the promotion
+    assert "Workshop: job interviews" in promoted[-1]["Subject"]
+    page.goto(path[second.id])
+    assert page.get_by_text("You are booked:").is_visible()
+
+
+@pytest.mark.browser
+def test_roll_call_works_offline(page, make_staff, make_session, make_round, members, artifacts):
+    staff = make_staff("door")
+    programme_round = make_round()
+    session = make_session(rounds=[programme_round], theme=Theme.kickoff)
+    people = members(programme_round, 3)
+    for person in people:
+        ws.book_session(person, session)
+    _db.session.commit()
+    page.goto("/login?lang=en")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/door")
+    page.goto(f"/admin/workshops/sessions/{session.id}/rollcall")
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
+
+    page.context.set_offline(True)
+    page.get_by_label(re.compile(re.escape(people[0].name))).check()
+    page.get_by_label(re.compile(re.escape(people[1].name))).check()
+    status = page.locator("#sync-status")
+    expect(status).to_have_class(re.compile("pending"))
+    expect(status).to_contain_text("2")
+    page.screenshot(path=str(artifacts / "workshops-rollcall-offline.png"), full_page=True)
+    _db.session.expire_all()
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(status).not_to_have_class(re.compile("pending"))
+    _db.session.expire_all()
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 2
+    assert ws.session_attendance([people[0].id])[people[0].id]["kickoff"] is True
