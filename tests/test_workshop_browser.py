@@ -111,3 +111,28 @@ def test_roll_call_works_offline(page, make_staff, make_session, make_round, mem
     _db.session.expire_all()
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 2
     assert ws.session_attendance([people[0].id])[people[0].id]["kickoff"] is True
+
+
+@pytest.mark.browser
+def test_coordinator_pages_pass_axe(page, make_staff, make_session, make_round, members,
+                                    artifacts):
+    staff = make_staff("coordinator")
+    programme_round = make_round()
+    session = make_session(rounds=[programme_round], theme=Theme.kickoff, capacity=1)
+    make_session(rounds=[programme_round], theme=Theme.networking, days=11)
+    for person in members(programme_round, 2):
+        ws.book_session(person, session)
+    _db.session.commit()
+    page.goto("/login?lang=en")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    for name, path in (("calendar", "/admin/workshops/"),
+                       ("session", f"/admin/workshops/sessions/{session.id}"),
+                       ("session-form", f"/admin/workshops/sessions/{session.id}/edit"),
+                       ("assign", f"/admin/workshops/rounds/{programme_round.slug}/assign/networking")):
+        page.goto(path)
+        violations = run_axe(page)
+        assert violations == [], (name, [(v["id"], v["help"]) for v in violations])
+        page.screenshot(path=str(artifacts / f"workshops-{name}.png"), full_page=True)

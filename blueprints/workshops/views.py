@@ -270,7 +270,7 @@ def rollcall(session_id: int) -> str:
     rows = ws.roll_call(session)
     db.session.commit()
     return render_template("workshops/rollcall.html", session=session, rows=rows,
-                           form=ActionForm())
+                           title=ws.session_title(session), form=ActionForm())
 
 
 @bp.post(f"{ADMIN}/sessions/<int:session_id>/rollcall")
