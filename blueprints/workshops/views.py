@@ -192,7 +192,7 @@ def session_form(session_id: int | None):  # type: ignore[no-untyped-def]
 @coordinator_required
 def session_detail(session_id: int) -> str:
     session = ws.get_session(session_id)
-    return _render_detail(session, BookOnBehalfForm(), MoveForm())
+    return _render_detail(session, BookOnBehalfForm(), MoveForm(prefix="move"))
 
 
 def _render_detail(session: Any, book_form: BookOnBehalfForm, move_form: MoveForm,
@@ -219,14 +219,14 @@ def book_on_behalf(session_id: int):  # type: ignore[no-untyped-def]
             flash(_("Booked.") if result.booking.status.value == "booked"
                   else _("Full: added to the waiting list."), "success")
             return redirect(url_for("workshops.session_detail", session_id=session.id))
-    return _render_detail(session, form, MoveForm(), 400)
+    return _render_detail(session, form, MoveForm(prefix="move"), 400)
 
 
 @bp.post(f"{ADMIN}/sessions/<int:session_id>/move")
 @coordinator_required
 def move(session_id: int):  # type: ignore[no-untyped-def]
     session = ws.get_session(session_id)
-    form = MoveForm()
+    form = MoveForm(prefix="move")
     form.target.choices = [(s.id, "") for s in ws.list_sessions(theme=session.theme)]
     if form.validate_on_submit():
         booking = ws.get_booking(int(form.booking_id.data))
