@@ -139,3 +139,32 @@ def test_participant_books_ranks_cancels_and_downloads_calendar(client, make_ses
     assert booking.status is BookingStatus.cancelled
     assert client.get("/b/garbage").status_code == 404
     assert client.get("/cal/garbage.ics").status_code == 404
+
+
+def test_door_scan_accepts_the_jobbforum_badge(staff_client, make_event, make_session, make_round,
+                                               members):
+    from jobbforum.models import Registration, Role
+    from jobbforum.services import tickets
+
+    client = staff_client("door")
+    programme_round = make_round()
+    session = make_session(rounds=[programme_round], theme=Theme.kickoff)
+    booked, walk_in = members(programme_round, 2)
+    ws.book_session(booked, session)
+    fair = make_event()
+    badges = {}
+    for person in (booked, walk_in):
+        registration = Registration(event_id=fair.id, person_id=person.id, role=Role.participant)
+        _db.session.add(registration)
+        _db.session.flush()
+        badges[person.id] = tickets.issue_ticket(registration).code
+    _db.session.commit()
+    url = f"/admin/workshops/sessions/{session.id}/rollcall/scan"
+    page = client.post(url, data={"code": f" {badges[booked.id]}\n"}, follow_redirects=True)
+    assert "is checked in" in page.get_data(as_text=True)
+    assert ws.session_attendance([booked.id])[booked.id]["kickoff"] is True
+    page = client.post(url, data={"code": badges[walk_in.id]}, follow_redirects=True)
+    assert "is not booked into this session" in page.get_data(as_text=True)
+    page = client.post(url, data={"code": "nonsense"}, follow_redirects=True)
+    assert "not a valid ticket" in page.get_data(as_text=True)
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1

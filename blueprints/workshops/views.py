@@ -141,7 +141,8 @@ def _session_form(session: Any) -> SessionForm:
         form.rounds.data = [r.id for r in session.rounds]
         for name in ("starts_at", "ends_at", "cancel_deadline"):
             value = getattr(session, name)
-            getattr(form, name).data = utc_to_local(value, tz).replace(tzinfo=None) if value else None
+            getattr(form, name).data = (utc_to_local(value, tz).replace(tzinfo=None, second=0)
+                                        if value else None)
     return form
 
 
@@ -285,6 +286,23 @@ def rollcall_save(session_id: int):  # type: ignore[no-untyped-def]
         ws.record_roll_call(session, ticks, actor=current_user)
         db.session.commit()
         flash(_("Saved."), "success")
+    return redirect(url_for("workshops.rollcall", session_id=session.id))
+
+
+@bp.post(f"{ADMIN}/sessions/<int:session_id>/rollcall/scan")
+@door_required
+def rollcall_scan(session_id: int):  # type: ignore[no-untyped-def]
+    """A badge scanned at the door (hand-held scanner or typed code)."""
+    session = ws.get_session(session_id)
+    if ActionForm().validate_on_submit():
+        try:
+            person = ws.check_in_badge(session, request.form.get("code", ""), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is checked in.", name=person.name), "success")
     return redirect(url_for("workshops.rollcall", session_id=session.id))
 
 

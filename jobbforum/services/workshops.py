@@ -857,6 +857,37 @@ def record_roll_call(session: WorkshopSession, ticks: Sequence[dict[str, Any]], 
     return counts
 
 
+class UnknownBadge(DomainError):
+    """This code is not a valid ticket."""
+
+    code = "unknown_badge"
+    http_status = 404
+
+
+class NotBookedHere(DomainError):
+    """This person is not booked into this session."""
+
+    code = "not_booked_here"
+    http_status = 409
+
+
+def check_in_badge(session: WorkshopSession, code: str, *, actor: StaffUser | None,
+                   actor_label: str = "", gate: str = "door") -> Person:
+    """Check a person in at the session's door from any of their active ticket codes (their
+    Jobbforum badge or their workshop ticket), scanned or typed. Only booked people are admitted
+    (:class:`NotBookedHere` otherwise); scanning twice is harmless."""
+    ticket = tickets.find_by_code(code)
+    if ticket is None or ticket.status is not TicketStatus.active:
+        raise UnknownBadge()
+    person = ticket.registration.person
+    if person.id not in {b.person_id for b in session_bookings(session)
+                         if b.status is BookingStatus.booked}:
+        raise NotBookedHere(_("%(name)s is not booked into this session.", name=person.name))
+    record_roll_call(session, [{"person_id": person.id, "present": True}], actor=actor,
+                     actor_label=actor_label, gate=gate)
+    return person
+
+
 def _parse_at(value: Any) -> datetime | None:
     if not value:
         return None
