@@ -168,3 +168,21 @@ def test_door_scan_accepts_the_jobbforum_badge(staff_client, make_event, make_se
     page = client.post(url, data={"code": "nonsense"}, follow_redirects=True)
     assert "not a valid ticket" in page.get_data(as_text=True)
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+
+
+def test_participant_page_hides_cancel_after_the_deadline_and_past_sessions(
+        client, make_session, make_round, members):
+    programme_round = make_round()
+    soon = make_session(rounds=[programme_round], theme=Theme.kickoff, days=0.5)
+    past = make_session(rounds=[programme_round], theme=Theme.interview, days=-3)
+    person, = members(programme_round, 1)
+    ws.book_session(person, soon)
+    token = ws.booking_url(person).rsplit("/", 1)[1]
+    _db.session.commit()
+    page = client.get(f"/b/{token}?lang=en").get_data(as_text=True)
+    assert "too late to cancel" in page and "Cancel booking" not in page
+    assert f"/book/{past.id}" not in page
+    booking = ws.active_booking(person, Theme.kickoff)
+    client.post(f"/b/{token}/cancel/{booking.id}")
+    _db.session.refresh(booking)
+    assert booking.status is BookingStatus.booked

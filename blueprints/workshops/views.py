@@ -37,7 +37,7 @@ from blueprints.workshops.forms import (
     SessionForm,
 )
 from jobbforum.extensions import db
-from jobbforum.models import Audience, County, Theme
+from jobbforum.models import Audience, County, Theme, utcnow
 from jobbforum.services import events, workshop_assign
 from jobbforum.services import workshops as ws
 from jobbforum.services.errors import DomainError, NotFound
@@ -385,7 +385,7 @@ def my_bookings(token: str) -> str:
     return render_template("workshops/book.html", person=person, token=token, overview=overview,
                            form=ActionForm(), feed_url=feed_url, theme_labels=THEME_LABELS,
                            audience_labels=AUDIENCE_LABELS, deadline=ws.cancel_deadline,
-                           bookings=ws.person_bookings(person))
+                           now=utcnow())
 
 
 @bp.post("/b/<token>/book/<int:session_id>")

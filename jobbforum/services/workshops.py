@@ -704,11 +704,12 @@ class ThemeChoice:
 
 
 def booking_overview(person: Person) -> list[ThemeChoice]:
-    """For each theme with sessions open to the person (their round, their role): the choices."""
+    """For each theme with upcoming sessions open to the person (their round, their role): the
+    choices, and the person's booking of the theme (which may be in a past session)."""
     if person.round_id is None:
         return []
     role = person_role(person)
-    sessions = [s for s in list_sessions(round_id=person.round_id)
+    sessions = [s for s in list_sessions(round_id=person.round_id, starts_after=utcnow())
                 if role in AUDIENCE_ROLES[s.audience]]
     counts = seat_counts(s.id for s in sessions)
     prefs = preferences_of(person)
