@@ -56,17 +56,17 @@ def test_book_from_email_cancel_and_promotion_mail(app, page, make_session, make
     assert violations == [], [(v["id"], v["help"]) for v in violations]
     page.screenshot(path=str(artifacts / "workshops-book.png"), full_page=True)
     page.get_by_role("button", name=re.compile("^Book")).click()
-    assert page.get_by_text("You are booked:").is_visible()
+    expect(page.get_by_text("You are booked:")).to_be_visible()
     page.screenshot(path=str(artifacts / "workshops-booked.png"), full_page=True)
 
     page.goto(path[second.id])
     page.get_by_role("button", name=re.compile("^Join the waiting list")).click()
-    assert page.get_by_text("You are on the waiting list for:").is_visible()
+    expect(page.get_by_text("You are on the waiting list for:")).to_be_visible()
 
     page.goto(path[first.id])
     page.get_by_role("button", name="Cancel booking").click()
     # The freed seat went to the waiting list at once: the session is full again.
-    assert page.get_by_role("button", name=re.compile("^Join the waiting list")).is_visible()
+    expect(page.get_by_role("button", name=re.compile("^Join the waiting list"))).to_be_visible()
 
     _db.session.expire_all()
     assert ws.active_booking(second, Theme.interview).status is BookingStatus.booked
@@ -74,7 +74,7 @@ def test_book_from_email_cancel_and_promotion_mail(app, page, make_session, make
     assert len(promoted) == 2  # the booking link, then the promotion
     assert "Workshop: job interviews" in promoted[-1]["Subject"]
     page.goto(path[second.id])
-    assert page.get_by_text("You are booked:").is_visible()
+    expect(page.get_by_text("You are booked:")).to_be_visible()
 
 
 @pytest.mark.browser
