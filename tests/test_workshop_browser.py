@@ -19,9 +19,10 @@ from tests.conftest import TEST_PASSWORD, run_axe
 from tests.workshops_builders import make_room, make_session, members  # noqa: F401
 
 
-def _mails_to(outbox: Path, address: str) -> list[email.message.Message]:
+def _mails_to(outbox: Path, address: str, skip: set[Path]) -> list[email.message.Message]:
+    """Messages to ``address`` in the outbox, oldest first, leaving out the files in ``skip``."""
     found = []
-    for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime):
+    for path in sorted(set(outbox.glob("*.eml")) - skip, key=lambda p: p.stat().st_mtime_ns):
         message = email.message_from_bytes(path.read_bytes())
         if message["To"] == address:
             found.append(message)
@@ -34,20 +35,26 @@ def _body(message: email.message.Message) -> str:
 
 
 @pytest.mark.browser
-def test_book_from_email_cancel_and_promotion_mail(app, page, make_session, make_round, members,
-                                                  artifacts):
+def test_book_from_email_cancel_and_promotion_mail(app, phone_page, make_session, make_round,
+                                                  members, artifacts):
+    page = phone_page  # participants book on their phones
     programme_round = make_round()
     session = make_session(rounds=[programme_round], theme=Theme.interview, capacity=1,
                            title="Workshop: job interviews")
+    for days in (12, 19):
+        make_session(rounds=[programme_round], theme=Theme.networking, days=days,
+                     language_support="Interpretation to Arabic" if days == 19 else "")
+    ws.set_collect_preferences(programme_round, Theme.networking, True, actor=None)
     first, second = members(programme_round, 2)
+    outbox = Path(app.config["OUTBOX_DIR"])
+    earlier = set(outbox.glob("*.eml"))  # the outbox is shared by the whole test session
     mails = ws.send_booking_links(programme_round, actor=None, actor_label="test")
     _db.session.commit()
     ws.deliver(mails)
     _db.session.commit()
-    outbox = Path(app.config["OUTBOX_DIR"])
     links = {}
     for person in (first, second):
-        body = _body(_mails_to(outbox, person.email)[-1])
+        body = _body(_mails_to(outbox, person.email, earlier)[-1])
         links[person.id] = re.search(r"https?://\S+/b/\S+", body).group(0)
     path = {pid: "/b/" + url.split("/b/", 1)[1] for pid, url in links.items()}
 
@@ -57,7 +64,12 @@ def test_book_from_email_cancel_and_promotion_mail(app, page, make_session, make
     page.screenshot(path=str(artifacts / "workshops-book.png"), full_page=True)
     page.get_by_role("button", name=re.compile("^Book")).click()
     expect(page.get_by_text("You are booked:")).to_be_visible()
+    page.get_by_label("Choice 1").select_option(index=2)
+    page.get_by_role("button", name="Save my choices").click()
+    expect(page.get_by_text("Your choices are saved.")).to_be_visible()
     page.screenshot(path=str(artifacts / "workshops-booked.png"), full_page=True)
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
 
     page.goto(path[second.id])
     page.get_by_role("button", name=re.compile("^Join the waiting list")).click()
@@ -70,7 +82,7 @@ def test_book_from_email_cancel_and_promotion_mail(app, page, make_session, make
 
     _db.session.expire_all()
     assert ws.active_booking(second, Theme.interview).status is BookingStatus.booked
-    promoted = _mails_to(outbox, second.email)
+    promoted = _mails_to(outbox, second.email, earlier)
     assert len(promoted) == 2  # the booking link, then the promotion
     assert "Workshop: job interviews" in promoted[-1]["Subject"]
     page.goto(path[second.id])

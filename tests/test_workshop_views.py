@@ -186,3 +186,25 @@ def test_participant_page_hides_cancel_after_the_deadline_and_past_sessions(
     client.post(f"/b/{token}/cancel/{booking.id}")
     _db.session.refresh(booking)
     assert booking.status is BookingStatus.booked
+
+
+def test_move_between_sessions(staff_client, make_session, make_round, members):
+    client = staff_client("coordinator")
+    programme_round = make_round()
+    first = make_session(rounds=[programme_round], capacity=1)
+    second = make_session(rounds=[programme_round], capacity=1, days=12)
+    a, b = members(programme_round, 2)
+    ws.book_session(a, first)
+    ws.book_session(b, first)
+    _db.session.commit()
+    booking = ws.active_booking(a, Theme.interview)
+    response = client.post(f"/admin/workshops/sessions/{first.id}/move",
+                           data={"move-booking_id": booking.id, "move-target": second.id})
+    assert response.status_code == 302
+    _db.session.expire_all()
+    assert ws.active_booking(a, Theme.interview).session_id == second.id
+    assert ws.active_booking(b, Theme.interview).status is BookingStatus.booked  # promoted
+    bad = client.post(f"/admin/workshops/sessions/{first.id}/move",
+                      data={"move-booking_id": ws.active_booking(b, Theme.interview).id,
+                            "move-target": first.id})
+    assert bad.status_code == 400 and "already in that session" in bad.get_data(as_text=True)
