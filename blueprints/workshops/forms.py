@@ -10,13 +10,13 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.admin.forms import COUNTY_LABELS
+from blueprints.fields import MultiCheckboxField
 from jobbforum.models import Audience, Theme
 
 THEME_LABELS = {
@@ -50,8 +50,8 @@ class SessionForm(FlaskForm):
     theme = SelectField(_l("Theme"), choices=[(k.value, v) for k, v in THEME_LABELS.items()])
     title = StringField(_l("Title (empty: the theme's name)"), validators=[Optional(),
                                                                            Length(max=200)])
-    rounds = SelectMultipleField(_l("Programme rounds it serves"), coerce=int,
-                                 validators=[DataRequired()])
+    rounds = MultiCheckboxField(_l("Programme rounds it serves"), coerce=int,
+                                validators=[DataRequired()])
     room_id = SelectField(_l("Room"), coerce=int, validators=[DataRequired()])
     starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), validators=[DataRequired()])
