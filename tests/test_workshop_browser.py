@@ -29,6 +29,14 @@ def _mails_to(outbox: Path, address: str, skip: set[Path]) -> list[email.message
     return found
 
 
+def _log_in(page, user, landing: str) -> None:
+    page.goto("/login?lang=en")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(landing)
+
+
 def _body(message: email.message.Message) -> str:
     part = message.get_body(preferencelist=("plain",)) if hasattr(message, "get_body") else message
     return (part or message).get_payload(decode=True).decode()
@@ -98,11 +106,7 @@ def test_roll_call_works_offline(page, make_staff, make_session, make_round, mem
     for person in people:
         ws.book_session(person, session)
     _db.session.commit()
-    page.goto("/login?lang=en")
-    page.get_by_label("Email").fill(staff.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/door")
+    _log_in(page, staff, "**/admin/door")
     page.goto(f"/admin/workshops/sessions/{session.id}/rollcall")
     violations = run_axe(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]
@@ -135,11 +139,7 @@ def test_coordinator_pages_pass_axe(page, make_staff, make_session, make_round, 
     for person in members(programme_round, 2):
         ws.book_session(person, session)
     _db.session.commit()
-    page.goto("/login?lang=en")
-    page.get_by_label("Email").fill(staff.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
+    _log_in(page, staff, "**/admin/")
     for name, path in (("calendar", "/admin/workshops/"),
                        ("session", f"/admin/workshops/sessions/{session.id}"),
                        ("session-form", f"/admin/workshops/sessions/{session.id}/edit"),

@@ -10,6 +10,11 @@ same bookings, preferences and seats always give the same assignment.
 
 People on a waiting list of the theme count as not booked; when they get a seat elsewhere their
 waiting-list place is cancelled.
+
+Not considered: clashes with a person's bookings of *other* themes at the same time (the solver
+knows only audiences and seats). Sessions of different themes for one round are normally on
+different days; the session form's conflict check ("people booked here are also booked into …")
+shows any clash afterwards.
 """
 
 from __future__ import annotations
