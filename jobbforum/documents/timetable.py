@@ -19,6 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from jobbforum.documents.qr import draw_qr
+
 BRAND = colors.HexColor("#0b5cad")
 
 
@@ -46,25 +48,6 @@ class DoorSign:
     qr_text: str = ""
     qr_caption: str = ""
     footer: str = ""
-
-
-def draw_qr_code(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code with its lower-left corner at (x, y): the project's one QR drawer
-    (:func:`jobbforum.documents.qr.draw_qr`) once available, else reportlab's QR widget."""
-    try:
-        from jobbforum.documents.qr import draw_qr  # type: ignore[attr-defined]
-    except ImportError:  # the shared QR module is not merged yet
-        from reportlab.graphics import renderPDF
-        from reportlab.graphics.barcode.qr import QrCodeWidget
-        from reportlab.graphics.shapes import Drawing
-
-        widget = QrCodeWidget(text, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        renderPDF.draw(drawing, canvas, x, y)
-        return
-    draw_qr(canvas, text, x, y, size)
 
 
 def timetable_pdf(rows: Sequence[TimetableRow], *, title: str, subtitle: str = "",
@@ -122,7 +105,7 @@ def door_sign_pdf(sign: DoorSign) -> bytes:
         _fit(canvas, line, "Helvetica", 18, width / 2, y - 48 * mm - i * 10 * mm, width - 30 * mm)
     if sign.qr_text:
         size = 60 * mm
-        draw_qr_code(canvas, sign.qr_text, (width - size) / 2, 45 * mm, size)
+        draw_qr(canvas, sign.qr_text, (width - size) / 2, 45 * mm, size)
         canvas.setFont("Helvetica", 11)
         canvas.drawCentredString(width / 2, 38 * mm, sign.qr_caption)
     if sign.footer:
