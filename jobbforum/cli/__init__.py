@@ -13,9 +13,11 @@ from jobbforum.cli.mail import mail
 from jobbforum.cli.privacy import privacy
 from jobbforum.cli.survey import survey
 from jobbforum.cli.users import users
+from jobbforum.cli.workshops import workshops_group
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo, mail, jobs, backup, restore, export, survey, indicators, privacy]
+COMMANDS = [users, demo, mail, jobs, backup, restore, export, survey, indicators, privacy,
+            workshops_group]
 
 
 def _create_app():  # type: ignore[no-untyped-def]
