@@ -52,7 +52,7 @@ def big_pool(app):
     engine = _db.engine
     old = engine.pool
     engine.pool = sa.pool.QueuePool(old._creator, pool_size=THREADS + 5,  # type: ignore[attr-defined]
-                                    max_overflow=0, pre_ping=True)
+                                    max_overflow=0)
     yield
     engine.pool.dispose()
     engine.pool = old

@@ -112,8 +112,10 @@ def parse_roles(text: str | list[str]) -> str:
 
 def get_list(event: Event, name: str = ENTRANCE) -> CheckInList:
     """The event's check-in list called ``name`` (the entrance list is made on demand)."""
-    found = db.session.scalar(sa.select(CheckInList).where(
-        CheckInList.event_id == event.id, CheckInList.name == name))
+    found = None
+    if name.isprintable() and len(name) <= MAX_LIST_NAME_LENGTH:
+        found = db.session.scalar(sa.select(CheckInList).where(
+            CheckInList.event_id == event.id, CheckInList.name == name))
     if found is None:
         if name == ENTRANCE:
             from jobbforum.services.events import ensure_entrance_list
@@ -354,7 +356,7 @@ def search(event: Event, text: str, checkin_list: CheckInList | None = None,
            limit: int = 20) -> list[dict[str, Any]]:
     """Registrations of the event whose name contains ``text`` or whose participant code starts
     with it, for manual check-in. Raises :class:`InvalidInput` for fewer than 2 characters."""
-    text = " ".join(text.split())[:100]
+    text = " ".join("".join(ch for ch in text if ch.isprintable()).split())[:100]
     if len(text) < MIN_SEARCH_LENGTH:
         raise InvalidInput("Type at least two characters.", field="q")
     checkin_list = checkin_list or get_list(event, ENTRANCE)
