@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from jobbforum.cli.demo import demo
+from jobbforum.cli.devices import devices
 from jobbforum.cli.mail import mail
 from jobbforum.cli.users import users
 
 #: Commands registered on ``app.cli`` by the factory.
 COMMANDS = [users, demo, mail]
+COMMANDS.append(devices)
 
 
 def _create_app():  # type: ignore[no-untyped-def]

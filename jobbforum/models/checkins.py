@@ -132,3 +132,5 @@ class Scan(Base):
     forced: Mapped[bool] = mapped_column(default=False)
     #: Needs a look from staff (a forced upload of a revoked or already-used ticket).
     flagged: Mapped[bool] = mapped_column(default=False)
+
+    ticket: Mapped[Ticket | None] = relationship()
