@@ -46,7 +46,7 @@ def _scanner(event: Any, form: WalkInForm, status: int = 200, **extra: Any) -> t
     checkin_list = checkin.get_list(event, request.args.get("list", "entrance")[:80])
     return render_template(
         "checkin/scanner.html", event=event, checkin_list=checkin_list, form=form,
-        lists=checkin.find_lists(event), badge_pdf=_badges_available(),
+        lists=checkin.find_lists(event), badge_pdf=_badges_available(), role_labels=ROLE_LABELS,
         staff_mode=current_user.is_authenticated and current_user.has_role(
             StaffRole.door, StaffRole.coordinator), **extra), status
 
@@ -76,15 +76,13 @@ def walk_in(slug: str) -> Any:
                 email=form.email.data, phone=form.phone.data, programme_round=programme_round,
                 consent_version=current_app.config["PRIVACY_TEXT_VERSION"],
                 actor=current_user, actor_label=current_user.email)
-            result = checkin.redeem(event, registration.active_ticket.code,  # type: ignore[union-attr]
+            checkin.redeem(event, registration.active_ticket.code,  # type: ignore[union-attr]
                                     staff=current_user._get_current_object())
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(_("%(name)s is registered and checked in.", name=result.holder["display_name"]
-                    if result.holder else ""), "success")
             return redirect(url_for("checkin.scanner", slug=slug, walk_in=registration.id))
     return _scanner(event, form, status=400, walk_in_open=True)
 

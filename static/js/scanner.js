@@ -184,7 +184,8 @@
     }
   }
 
-  function roleText(holder) { return holder && holder.role ? " · " + holder.role : ""; }
+  function roleLabel(role) { return root.getAttribute("data-role-" + role) || role; }
+  function roleText(holder) { return holder && holder.role ? " · " + roleLabel(holder.role) : ""; }
 
   function showAnswer(data) {
     var holder = data.holder || null;
@@ -364,7 +365,7 @@
         results.forEach(function (row) {
           var li = document.createElement("li");
           var label = document.createElement("span");
-          label.textContent = row.display_name + " · " + row.participant_code + " · " + row.role +
+          label.textContent = row.display_name + " · " + row.participant_code + " · " + roleLabel(row.role) +
             (row.checked_in ? " · " + text("checked-in") : "");
           li.appendChild(label);
           if (!row.checked_in) {
