@@ -119,3 +119,32 @@ def test_cli_devices(app, db, make_event):
     assert devices.authenticate(token) is None
     assert runner.invoke(args=["devices", "create", "nope", "--gate", "x"]).exit_code != 0
     assert runner.invoke(args=["devices", "revoke", event.slug, "--id", "999"]).exit_code != 0
+
+
+def test_demo_step_is_idempotent(db, make_person):
+    from jobbforum import demo
+    from jobbforum.models import Event, Registration, Role
+
+    first = demo.load(participants=4, exhibitors=0)
+    tokens = [p for label, p, _r in first.logins if label.startswith("device")]
+    assert len(tokens) == 1 and devices.authenticate(tokens[0]).gate == "Norra entrén"
+    event = db.session.scalar(sa.select(Event).where(Event.slug == demo.DEMO_EVENT))
+    # Registrations come from the participants' demo step; make some if it is not there.
+    if not event.registrations:
+        from jobbforum.services import tickets
+
+        for _ in range(20):
+            registration = Registration(event_id=event.id, person_id=make_person().id,
+                                        role=Role.participant)
+            db.session.add(registration)
+            db.session.flush()
+            tickets.issue_ticket(registration)
+        db.session.commit()
+    demo.load(participants=4, exhibitors=0)
+    checked_in = checkin.stats(event)["checked_in"]
+    assert 0 < checked_in < len(event.registrations)
+    again = demo.load(participants=4, exhibitors=0)
+    assert checkin.stats(event)["checked_in"] == checked_in
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Device)) == 1
+    new_token = [p for label, p, _r in again.logins if label.startswith("device")][0]
+    assert devices.authenticate(tokens[0]) is None and devices.authenticate(new_token)

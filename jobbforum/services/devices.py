@@ -52,6 +52,18 @@ def revoke_device(device: Device, *, actor: StaffUser | None = None, actor_label
                  event_id=device.event_id, details={"gate": device.gate})
 
 
+def rotate_token(device: Device, *, actor: StaffUser | None = None, actor_label: str = "") -> str:
+    """Give the device a new token (the old one stops working at once) and return it; also
+    un-revokes it. For a lost token, and for the demo, which prints a fresh one on every load."""
+    token = new_secret_token()
+    device.token_hash = hash_token(token)
+    device.revoked_at = None
+    db.session.flush()
+    audit.record("device.token_rotated", actor=actor, actor_label=actor_label, obj=device,
+                 event_id=device.event_id, details={"gate": device.gate})
+    return token
+
+
 def authenticate(token: str) -> Device | None:
     """The active device whose token this is, or ``None`` (unknown, revoked or malformed token)."""
     if not token or len(token) > 128:

@@ -215,7 +215,7 @@
 
   function refreshQueueLabel() {
     queueAll().then(function (rows) {
-      $("queue-label").textContent = rows.length ? text("queued").replace("{n}", rows.length) : "";
+      $("queue-label").textContent = rows.length ? "· " + text("queued").replace("{n}", rows.length) : "";
       root.setAttribute("data-queued", String(rows.length));
     }).catch(function () {});
   }
