@@ -52,17 +52,18 @@ def _search_limit() -> str:
 
 def _door_for(slug: str) -> Event:
     """The event, once the caller is a door device of it or door/coordinator staff (401/403)."""
-    event = events.get_event(slug)
     token = _bearer()
     g.checkin_device, g.checkin_staff = None, None
     if token is not None:
         device = devices.authenticate(token)
         if device is None:
             abort(401)
-        if device.event_id != event.id:
+        if device.event.slug != slug:
+            events.get_event(slug)  # 404 for an unknown event, else:
             abort(403)
         g.checkin_device = device
-        return event
+        return device.event
+    event = events.get_event(slug)
     if not current_user.is_authenticated:
         abort(401)
     if not current_user.has_role(StaffRole.door, StaffRole.coordinator):

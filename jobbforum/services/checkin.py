@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from jobbforum.codes import new_participant_code, normalise_participant_code
@@ -170,35 +170,61 @@ def _holder(registration: Registration) -> dict[str, str]:
     return {"display_name": registration.person.name, "role": registration.role.value}
 
 
-def _existing(ticket_id: int, list_id: int) -> CheckIn | None:
-    return db.session.scalar(sa.select(CheckIn).where(
-        CheckIn.ticket_id == ticket_id, CheckIn.list_id == list_id))
+def _insert_unless_conflict(table: sa.Table, values: dict[str, Any]) -> int | None:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or ``None`` when a
+    unique constraint already holds such a row. One round trip, and no savepoint needed."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return db.session.scalar(insert(table).values(**values).on_conflict_do_nothing()
+                             .returning(table.c.id))
 
 
-def _answer_for_nonce(event: Event, nonce: str) -> Result | None:
-    scan = db.session.scalar(sa.select(Scan).where(Scan.nonce == nonce))
-    if scan is None:
-        return None
+def _list_and_prior_answer(event: Event, list_name: str,
+                           nonce: str | None) -> tuple[CheckInList | None, Scan | None]:
+    """The list, and the earlier scan with this nonce if there is one, in one query."""
+    if not list_name.isprintable() or len(list_name) > MAX_LIST_NAME_LENGTH:
+        return None, None
+    query = sa.select(CheckInList).where(CheckInList.event_id == event.id,
+                                         CheckInList.name == list_name)
+    if nonce is None:
+        return db.session.scalar(query), None
+    row = db.session.execute(query.add_columns(Scan).outerjoin(Scan, Scan.nonce == nonce)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _prior(event: Event, scan: Scan) -> Result:
     if scan.event_id != event.id:
         # Nonces are per-scan UUIDs; a clash across events is a client bug (or probing).
         raise InvalidInput("This nonce was already used for another event.", field="nonce")
     return Result.from_json(scan.answer)
 
 
-def _lock_ticket(ticket: Ticket) -> Ticket:
-    """Re-read the ticket with ``SELECT … FOR UPDATE`` (a no-op on SQLite, which locks the file)."""
-    return db.session.scalars(
-        sa.select(Ticket).where(Ticket.id == ticket.id).with_for_update()
-        .execution_options(populate_existing=True)).one()
+def _prior_for_nonce(event: Event, nonce: str) -> Result:
+    """The answer already given to ``nonce`` (after losing an insert race on it)."""
+    scan = db.session.scalar(sa.select(Scan).where(Scan.nonce == nonce))
+    if scan is None:
+        raise InvalidInput("This nonce was already used for another scan.", field="nonce")
+    return _prior(event, scan)
 
 
-def _resolve(event: Event, code: str | None, registration_id: int | None) -> Ticket | None:
+def _locked_ticket(code: str | None, registration_id: int | None) -> Ticket | None:
+    """The scanned ticket with its registration and person, its row locked with ``SELECT … FOR
+    UPDATE`` (PostgreSQL; SQLite serialises writers itself) until the caller commits."""
+    query = (sa.select(Ticket)
+             .options(joinedload(Ticket.registration, innerjoin=True)
+                      .joinedload(Registration.person, innerjoin=True))
+             .with_for_update(of=Ticket).execution_options(populate_existing=True))
     if registration_id is not None:
-        registration = db.session.get(Registration, registration_id)
-        if registration is None or registration.event_id != event.id:
+        # Manual check-in after a search: the registration's active ticket, else its newest.
+        query = (query.where(Ticket.registration_id == registration_id)
+                 .order_by((Ticket.status == TicketStatus.active).desc(), Ticket.issued_at.desc(),
+                           Ticket.id.desc()).limit(1))
+    else:
+        code = tickets.normalise_scanned_code(code or "")
+        if not code or len(code) > tickets.MAX_CODE_LENGTH:
             return None
-        return registration.active_ticket or (registration.tickets[-1] if registration.tickets else None)
-    return tickets.find_by_code(code or "")
+        query = query.where(Ticket.code == code)
+    return db.session.scalars(query).first()
 
 
 def redeem(
@@ -219,92 +245,88 @@ def redeem(
     Guarantees:
 
     * **Exactly one** :class:`CheckIn` per ticket and list, even under concurrent calls: the
-      ticket row is locked with ``SELECT … FOR UPDATE`` (PostgreSQL) before looking for an
-      earlier check-in, and the schema's unique (ticket, list) constraint catches anything that
-      slips past (SQLite); the loser of a race gets ``already_checked_in``, never an error.
+      ticket row is locked with ``SELECT … FOR UPDATE`` (PostgreSQL) while the check-in is
+      recorded, and the schema's unique (ticket, list) constraint refuses a second row
+      (``INSERT … ON CONFLICT DO NOTHING``); the loser of a race gets ``already_checked_in``,
+      never an error.
     * **Idempotent retries**: a ``nonce`` seen before gets the answer it got the first time
-      (even if the check-in was undone since) and records nothing new.
+      (even if the check-in was undone since) and records nothing new, also when two requests
+      with the same nonce arrive at once.
     * ``force`` (uploads of scans made offline) records the scan even when the ticket was
       revoked (a flagged, forced check-in) or already used (a flagged scan next to the first
-      check-in); either way staff see it in the review list.
+      check-in); either way staff see it in :func:`flagged_scans`.
     * Roles: a list admits only its ``allowed_roles`` (``not_allowed`` otherwise, even forced).
 
     Raises :class:`NotFound` for an unknown list and :class:`InvalidInput` for a bad nonce.
-    Flushes; the caller commits (which releases the row lock).
+    Flushes; the caller commits (which releases the row lock). Kept to a few round trips to
+    the database: a door with a queue is waiting for the answer.
     """
     if nonce is not None:
         nonce = nonce.strip()
         if not nonce or len(nonce) > MAX_NONCE_LENGTH:
             raise InvalidInput("The nonce must be 1–64 characters.", field="nonce")
-        prior = _answer_for_nonce(event, nonce)
-        if prior is not None:
-            return prior
-    checkin_list = get_list(event, list_name)
+    checkin_list, prior = _list_and_prior_answer(event, list_name, nonce)
+    if prior is not None:
+        return _prior(event, prior)
+    if checkin_list is None:
+        if list_name != ENTRANCE:
+            raise NotFound("No check-in list with that name for this event.")
+        checkin_list = get_list(event, ENTRANCE)
     gate = (gate or (device.gate if device else ""))[:80]
-    ticket = _resolve(event, code, registration_id)
-    result, flagged, ticket_id = _decide(event, checkin_list, ticket, force=force, gate=gate,
-                                         scanned_at=scanned_at, device=device, staff=staff,
-                                         nonce=nonce)
+    ticket = _locked_ticket(code, registration_id)
+    result, flagged = _decide(event, checkin_list, ticket, force=force, gate=gate,
+                              scanned_at=scanned_at, device=device, staff=staff, nonce=nonce)
     if nonce is None:
         return result
-    scan = Scan(event_id=event.id, list_id=checkin_list.id, nonce=nonce, ticket_id=ticket_id,
-                checkin_id=result.checkin_id if result.status == OK else None,
-                status=result.status, answer=result.as_json(), scanned_at=scanned_at, gate=gate,
-                device_id=device.id if device else None, staff_user_id=staff.id if staff else None,
-                forced=force, flagged=flagged)
-    try:
-        with db.session.begin_nested():
-            db.session.add(scan)
-    except IntegrityError:
+    scan_id = _insert_unless_conflict(Scan.__table__, dict(
+        event_id=event.id, list_id=checkin_list.id, nonce=nonce,
+        ticket_id=ticket.id if ticket else None,
+        checkin_id=result.checkin_id if result.status == OK else None,
+        status=result.status, answer=result.as_json(), received_at=utcnow(),
+        scanned_at=scanned_at, gate=gate, device_id=device.id if device else None,
+        staff_user_id=staff.id if staff else None, forced=force, flagged=flagged))
+    if scan_id is None:
         # The same nonce arrived twice at once and the other request won: answer as it did.
-        prior = _answer_for_nonce(event, nonce)
-        if prior is None:  # pragma: no cover - the constraint that failed is the nonce's
-            raise
-        return prior
+        return _prior_for_nonce(event, nonce)
     return result
 
 
 def _decide(event: Event, checkin_list: CheckInList, ticket: Ticket | None, *, force: bool,
             gate: str, scanned_at: datetime | None, device: Device | None,
-            staff: StaffUser | None, nonce: str | None) -> tuple[Result, bool, int | None]:
-    """The answer for one scan, recording the check-in when there is one to record."""
+            staff: StaffUser | None, nonce: str | None) -> tuple[Result, bool]:
+    """The answer for one scan (and whether to flag it), recording the check-in if there is one."""
     if ticket is None:
-        return Result(UNKNOWN), False, None
+        return Result(UNKNOWN), False
     registration = ticket.registration
     if registration.event_id != event.id:
-        return Result(WRONG_EVENT), False, ticket.id
+        return Result(WRONG_EVENT), False
     if not checkin_list.admits(registration.role.value):
-        return Result(NOT_ALLOWED), False, ticket.id
-    ticket = _lock_ticket(ticket)
+        return Result(NOT_ALLOWED), False
     holder = _holder(registration)
     revoked = (ticket.status is TicketStatus.revoked
                or registration.status is RegistrationStatus.cancelled)
     if revoked and not force:
-        return Result(REVOKED), False, ticket.id
-    first = _existing(ticket.id, checkin_list.id)
-    if first is not None:
+        return Result(REVOKED), False
+    now = utcnow()
+    checkin_id = _insert_unless_conflict(CheckIn.__table__, dict(
+        ticket_id=ticket.id, list_id=checkin_list.id, checked_in_at=now, scanned_at=scanned_at,
+        gate=gate, device_id=device.id if device else None,
+        staff_user_id=staff.id if staff else None, nonce=nonce, forced=force, flagged=revoked))
+    if checkin_id is None:
+        first = db.session.scalar(sa.select(CheckIn).where(
+            CheckIn.ticket_id == ticket.id, CheckIn.list_id == checkin_list.id))
+        if first is None:  # the conflict was the nonce: the same scan, answered elsewhere
+            return _prior_for_nonce(event, nonce or ""), False
         # Forced: the ticket was used twice while a door was offline; staff should look.
         return (Result(ALREADY, first_checked_in_at=first.checked_in_at, gate=first.gate,
-                       holder=holder), force, ticket.id)
-    checkin = CheckIn(ticket_id=ticket.id, list_id=checkin_list.id, checked_in_at=utcnow(),
-                      scanned_at=scanned_at, gate=gate, device_id=device.id if device else None,
-                      staff_user_id=staff.id if staff else None, nonce=nonce, forced=force,
-                      flagged=revoked)
-    try:
-        with db.session.begin_nested():
-            db.session.add(checkin)
-    except IntegrityError:
-        first = _existing(ticket.id, checkin_list.id)
-        if first is None:
-            raise
-        return (Result(ALREADY, first_checked_in_at=first.checked_in_at, gate=first.gate,
-                       holder=holder), force, ticket.id)
+                       holder=holder), force)
     if revoked:
         audit.record("checkin.forced_revoked", actor=staff,
-                     actor_label=staff.email if staff else f"device:{gate}", obj=checkin,
-                     event_id=event.id, details={"ticket_id": ticket.id, "list": checkin_list.name})
-    return (Result(OK, checked_in_at=checkin.checked_in_at, gate=gate, holder=holder,
-                   checkin_id=checkin.id, flagged=revoked), revoked, ticket.id)
+                     actor_label=staff.email if staff else f"device:{gate}",
+                     obj=db.session.get(CheckIn, checkin_id), event_id=event.id,
+                     details={"ticket_id": ticket.id, "list": checkin_list.name})
+    return (Result(OK, checked_in_at=now, gate=gate, holder=holder, checkin_id=checkin_id,
+                   flagged=revoked), revoked)
 
 
 def undo(event: Event, checkin_id: int, *, actor: StaffUser | None = None,

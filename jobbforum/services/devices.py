@@ -10,6 +10,7 @@ import hashlib
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from jobbforum.codes import new_secret_token
 from jobbforum.extensions import db
@@ -65,10 +66,12 @@ def rotate_token(device: Device, *, actor: StaffUser | None = None, actor_label:
 
 
 def authenticate(token: str) -> Device | None:
-    """The active device whose token this is, or ``None`` (unknown, revoked or malformed token)."""
+    """The active device whose token this is (its event loaded), or ``None`` (unknown, revoked
+    or malformed token)."""
     if not token or len(token) > 128:
         return None
-    device = db.session.scalar(sa.select(Device).where(Device.token_hash == hash_token(token)))
+    device = db.session.scalar(sa.select(Device).options(joinedload(Device.event, innerjoin=True))
+                               .where(Device.token_hash == hash_token(token)))
     if device is None or device.revoked_at is not None:
         return None
     now = utcnow()
