@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TelField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.fields import MultiCheckboxField
 from jobbforum.models import Role
 
 ROLE_LABELS = {
@@ -16,11 +16,6 @@ ROLE_LABELS = {
     Role.visitor: _l("Visitor"),
     Role.exhibitor: _l("Exhibitor staff"),
 }
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class WalkInForm(FlaskForm):
