@@ -197,8 +197,8 @@
       }
       showResult("ok", text("ok"), name, data.flagged ? text("flagged") : "", !!data.checkin_id);
     } else if (data.status === "already_checked_in") {
-      var when = text("already").replace("{time}", localTime(data.first_checked_in_at))
-        .replace("{gate}", data.gate || "–");
+      var when = text(data.gate ? "already" : "already-nogate")
+        .replace("{time}", localTime(data.first_checked_in_at)).replace("{gate}", data.gate || "");
       showResult("warn", when, name, "");
     } else {
       showResult("bad", text(data.status), "", "");
