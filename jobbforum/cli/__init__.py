@@ -7,13 +7,16 @@ from flask.cli import FlaskGroup
 from jobbforum.cli.backup import backup, restore
 from jobbforum.cli.demo import demo
 from jobbforum.cli.devices import devices
+from jobbforum.cli.export import export
+from jobbforum.cli.indicators import indicators
 from jobbforum.cli.jobs import jobs
 from jobbforum.cli.mail import mail
+from jobbforum.cli.privacy import privacy
+from jobbforum.cli.survey import survey
 from jobbforum.cli.users import users
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo, mail, jobs, backup, restore]
-COMMANDS.append(devices)
+COMMANDS = [users, demo, mail, jobs, backup, restore, export, survey, indicators, privacy, devices]
 
 
 def _create_app():  # type: ignore[no-untyped-def]

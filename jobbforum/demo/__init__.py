@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-from jobbforum.demo import base
-from jobbforum.demo.checkin import load_checkin
+from jobbforum.demo import base, checkin, indicators
 
 #: Demo event slug.
 DEMO_EVENT = "jobbforum-demo"
@@ -35,7 +34,9 @@ STEPS: list[Callable[[DemoContext], None]] = [
     base.load_rounds_and_events,
     base.load_rooms,
     base.load_people,
-    load_checkin,
+    indicators.load_attendance,
+    indicators.load_surveys,
+    checkin.load_checkin,
 ]
 
 
