@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from jobbforum.models import CheckIn, Scan
 from tests.checkin_builders import *  # noqa: F403
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, run_axe
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, require_binary, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -152,24 +152,25 @@ def test_offline_queue_survives_reload_and_uploads_once(page, db, make_ticket, m
 
 @pytest.fixture()
 def badge_video(tmp_path: Path, make_ticket: Any) -> tuple[Any, Path]:
-    """A real badge's QR code as a .y4m file for Chromium's fake camera."""
-    import qrcode
+    """A real printed badge (documents.badges, rendered with pdftoppm) as a .y4m file for
+    Chromium's fake camera: the badge fills the frame as when held up to a phone."""
+    from jobbforum.documents.badges import BadgeData, badge_sheet_pdf
 
-    ffmpeg = require_binary("ffmpeg")
+    ffmpeg, pdftoppm = require_binary("ffmpeg"), require_binary("pdftoppm")
     ticket = make_ticket(name="Selam Yohannes")
-    png = tmp_path / "badge.png"
-    qrcode.make(ticket.code, box_size=10, border=4).save(png)
+    pdf = tmp_path / "badge.pdf"
+    pdf.write_bytes(badge_sheet_pdf([BadgeData(
+        ticket_code=ticket.code, name="Selam Yohannes", role="participant",
+        role_label="Deltagare", organisation=None, event_title=ticket.registration.event.title,
+        event_when="12 mars 2026 10:00")], layout="a6"))
+    subprocess.run([pdftoppm, "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "badge")],
+                   check=True, timeout=60)
     video = tmp_path / "badge.y4m"
-    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-loop", "1", "-i", str(png), "-t", "3",
-                    "-pix_fmt", "yuv420p", "-vf", "scale=640:480:force_original_aspect_ratio=decrease,"
+    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-loop", "1", "-i", str(tmp_path / "badge.png"),
+                    "-t", "3", "-pix_fmt", "yuv420p", "-vf",
+                    "scale=640:480:force_original_aspect_ratio=decrease,"
                     "pad=640:480:(ow-iw)/2:(oh-ih)/2:white", str(video)], check=True, timeout=60)
     return ticket, video
-
-
-def require_binary(name: str) -> str:
-    from tests.conftest import require_binary as require
-
-    return require(name)
 
 
 def test_fake_camera_reads_a_badge(browser, live_server, db, badge_video, make_staff, artifacts):

@@ -30,6 +30,7 @@ from blueprints.checkin.forms import (
     WalkInForm,
 )
 from blueprints.helpers import apply_domain_error, coordinator_required, door_required
+from jobbforum.documents.badges import BadgeData, badge_sheet_pdf
 from jobbforum.extensions import db
 from jobbforum.models import CheckInList, Registration, Role, StaffRole
 from jobbforum.services import checkin, devices, events
@@ -46,7 +47,7 @@ def _scanner(event: Any, form: WalkInForm, status: int = 200, **extra: Any) -> t
     checkin_list = checkin.get_list(event, request.args.get("list", "entrance")[:80])
     return render_template(
         "checkin/scanner.html", event=event, checkin_list=checkin_list, form=form,
-        lists=checkin.find_lists(event), badge_pdf=_badges_available(), role_labels=ROLE_LABELS,
+        lists=checkin.find_lists(event), role_labels=ROLE_LABELS,
         staff_mode=current_user.is_authenticated and current_user.has_role(
             StaffRole.door, StaffRole.coordinator), **extra), status
 
@@ -87,23 +88,13 @@ def walk_in(slug: str) -> Any:
     return _scanner(event, form, status=400, walk_in_open=True)
 
 
-def _badges_available() -> bool:
-    try:
-        from jobbforum.documents import badges  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @bp.get("/checkin/<slug>/badge/<int:registration_id>")
 @door_required
 def walk_in_badge(slug: str, registration_id: int) -> Any:
     event = events.get_event(slug)
     registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id or not _badges_available():
+    if registration is None or registration.event_id != event.id:
         abort(404)
-    from jobbforum.documents.badges import BadgeData, badge_sheet_pdf
-
     ticket = registration.active_ticket
     if ticket is None:
         abort(404)
