@@ -38,3 +38,6 @@ def ping():  # type: ignore[no-untyped-def]
                   status: {type: string, enum: [ok]}
     """
     return jsonify({"status": "ok"})
+
+
+from blueprints.api import checkin as _checkin  # noqa: E402,F401  (check-in endpoints)

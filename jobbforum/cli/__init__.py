@@ -6,6 +6,7 @@ from flask.cli import FlaskGroup
 
 from jobbforum.cli.backup import backup, restore
 from jobbforum.cli.demo import demo
+from jobbforum.cli.devices import devices
 from jobbforum.cli.export import export
 from jobbforum.cli.indicators import indicators
 from jobbforum.cli.jobs import jobs
@@ -17,7 +18,7 @@ from jobbforum.cli.workshops import workshops_group
 
 #: Commands registered on ``app.cli`` by the factory.
 COMMANDS = [users, demo, mail, jobs, backup, restore, export, survey, indicators, privacy,
-            workshops_group]
+            workshops_group, devices]
 
 
 def _create_app():  # type: ignore[no-untyped-def]

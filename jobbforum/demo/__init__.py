@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-from jobbforum.demo import base, indicators, workshops
+from jobbforum.demo import base, checkin, indicators, workshops
 
 #: Demo event slug.
 DEMO_EVENT = "jobbforum-demo"
@@ -37,6 +37,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     workshops.load_workshops,
     indicators.load_attendance,
     indicators.load_surveys,
+    checkin.load_checkin,
 ]
 
 

@@ -2,7 +2,7 @@
 
 from jobbforum.models.audit import AuditEvent
 from jobbforum.models.base import Base, utcnow
-from jobbforum.models.checkins import ENTRANCE, CheckIn, CheckInList, Device
+from jobbforum.models.checkins import ENTRANCE, CheckIn, CheckInList, Device, Scan
 from jobbforum.models.events import County, Event, EventKind, EventStatus, ProgrammeRound, event_rounds
 from jobbforum.models.exhibitors import (
     ExhibitorRegistration,
@@ -37,5 +37,7 @@ __all__ = [
     "ExhibitorRegistration", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
     "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",
-    "WorkshopSession", "event_rounds", "CalendarFeed", "Preference", "ThemeSetting", "exhibitor_sectors", "session_rounds", "utcnow",
+    "Scan",
+    "WorkshopSession", "event_rounds", "CalendarFeed", "Preference", "ThemeSetting",
+    "exhibitor_sectors", "session_rounds", "utcnow",
 ]

@@ -89,3 +89,48 @@ class CheckIn(Base):
 
     ticket: Mapped[Ticket] = relationship()
     list: Mapped[CheckInList] = relationship()
+
+
+class Scan(Base):
+    """One scan received by the check-in API with a client nonce, and the answer it got.
+
+    The nonce makes retries idempotent (the same nonce is answered from ``answer``, never
+    recorded twice), and the rows are the door's log: forced uploads of revoked or already-used
+    tickets are kept here with ``flagged`` for staff review.
+    """
+
+    __tablename__ = "checkin_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    list_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("checkin_lists.id", ondelete="CASCADE"), index=True
+    )
+    #: The client's idempotency key (a UUID the scanner makes per scan).
+    nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The ticket the scanned text matched, if any.
+    ticket_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: The check-in this scan created (``None`` if it created none, or it was undone).
+    checkin_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("checkins.id", ondelete="SET NULL"), nullable=True
+    )
+    #: ``ok``, ``already_checked_in``, ``unknown_code``, ``revoked``, ``wrong_event``, ``not_allowed``.
+    status: Mapped[str] = mapped_column(sa.String(32))
+    #: The JSON answer given, returned as-is to a retry with the same nonce.
+    answer: Mapped[dict] = mapped_column(sa.JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    gate: Mapped[str] = mapped_column(sa.String(80), default="")
+    device_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("devices.id", ondelete="SET NULL"), nullable=True
+    )
+    staff_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_users.id", ondelete="SET NULL"), nullable=True
+    )
+    forced: Mapped[bool] = mapped_column(default=False)
+    #: Needs a look from staff (a forced upload of a revoked or already-used ticket).
+    flagged: Mapped[bool] = mapped_column(default=False)
+
+    ticket: Mapped[Ticket | None] = relationship()

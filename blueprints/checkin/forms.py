@@ -1,0 +1,50 @@
+"""Forms for the door: walk-ins; and for coordinators: check-in lists and door devices."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from blueprints.fields import MultiCheckboxField
+from jobbforum.models import Role
+
+ROLE_LABELS = {
+    Role.participant: _l("Participant"),
+    Role.mentor: _l("Mentor"),
+    Role.visitor: _l("Visitor"),
+    Role.exhibitor: _l("Exhibitor staff"),
+}
+
+
+class WalkInForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()
+                                            if r is not Role.exhibitor])
+    email = EmailField(_l("Email (optional)"), validators=[Optional(), Email(), Length(max=254)])
+    phone = TelField(_l("Phone (optional)"), validators=[Optional(), Length(max=32)])
+    round = SelectField(_l("Programme round"), choices=[], validators=[Optional()])
+    consent = BooleanField(_l("The person has read the privacy text and agrees"),
+                           validators=[DataRequired(message=_l("The person must agree first."))])
+
+
+class CheckInListForm(FlaskForm):
+    name = StringField(_l("Name of the list"), validators=[DataRequired(), Length(max=80)])
+    allowed_roles = MultiCheckboxField(
+        _l("Admits (none ticked: everybody)"),
+        choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+
+
+class ListRolesForm(FlaskForm):
+    allowed_roles = MultiCheckboxField(
+        _l("Admits (none ticked: everybody)"),
+        choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+
+
+class DeviceForm(FlaskForm):
+    gate = StringField(_l("Gate"), validators=[DataRequired(), Length(max=80)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

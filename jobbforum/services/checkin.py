@@ -1,0 +1,487 @@
+"""Door check-in: redeem a scanned ticket on a check-in list, undo, stats, search, walk-ins.
+
+:func:`redeem` is the one check-in operation; the API, the scanner page, walk-ins and the demo
+all call it. It answers with a :class:`Result` whose ``status`` is one of :data:`STATUSES`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
+
+from jobbforum.codes import new_participant_code, normalise_participant_code
+from jobbforum.extensions import db
+from jobbforum.models import (
+    ENTRANCE,
+    CheckIn,
+    CheckInList,
+    Device,
+    Event,
+    Person,
+    ProgrammeRound,
+    Registration,
+    RegistrationStatus,
+    Role,
+    Scan,
+    StaffUser,
+    Ticket,
+    TicketStatus,
+    utcnow,
+)
+from jobbforum.services import audit, tickets
+from jobbforum.services.errors import Conflict, InvalidInput, NotFound
+
+OK = "ok"
+ALREADY = "already_checked_in"
+UNKNOWN = "unknown_code"
+REVOKED = "revoked"
+WRONG_EVENT = "wrong_event"
+NOT_ALLOWED = "not_allowed"
+#: Every answer :func:`redeem` can give.
+STATUSES = (OK, ALREADY, UNKNOWN, REVOKED, WRONG_EVENT, NOT_ALLOWED)
+
+#: How long after a check-in door staff may undo it.
+UNDO_WINDOW = timedelta(minutes=2)
+#: Shortest search text (names or participant codes).
+MIN_SEARCH_LENGTH = 2
+MAX_NONCE_LENGTH = 64
+MAX_LIST_NAME_LENGTH = 80
+
+
+@dataclass
+class Result:
+    """The answer to one scan, as the API returns it (see :meth:`as_json`)."""
+
+    status: str
+    checked_in_at: datetime | None = None
+    first_checked_in_at: datetime | None = None
+    gate: str = ""
+    holder: dict[str, str] | None = None
+    #: Id of the check-in made (for undo); not part of the JSON answer's contract.
+    checkin_id: int | None = None
+    flagged: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status}
+        if self.checked_in_at:
+            out["checked_in_at"] = self.checked_in_at.isoformat()
+        if self.first_checked_in_at:
+            out["first_checked_in_at"] = self.first_checked_in_at.isoformat()
+        if self.gate:
+            out["gate"] = self.gate
+        if self.holder is not None and self.status in (OK, ALREADY):
+            out["holder"] = self.holder
+        if self.checkin_id is not None:
+            out["checkin_id"] = self.checkin_id
+        if self.flagged:
+            out["flagged"] = True
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        def when(key: str) -> datetime | None:
+            return datetime.fromisoformat(data[key]) if data.get(key) else None
+
+        return cls(status=data["status"], checked_in_at=when("checked_in_at"),
+                   first_checked_in_at=when("first_checked_in_at"), gate=data.get("gate", ""),
+                   holder=data.get("holder"), checkin_id=data.get("checkin_id"),
+                   flagged=bool(data.get("flagged")))
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def parse_roles(text: str | list[str]) -> str:
+    """Comma-separated role values, validated; empty means every role."""
+    items = text if isinstance(text, list) else text.split(",")
+    roles = sorted({r.strip() for r in items if r.strip()})
+    known = {r.value for r in Role}
+    bad = [r for r in roles if r not in known]
+    if bad:
+        raise InvalidInput(f"Unknown role: {', '.join(bad)}.", field="allowed_roles")
+    return ",".join(roles)
+
+
+def get_list(event: Event, name: str = ENTRANCE) -> CheckInList:
+    """The event's check-in list called ``name`` (the entrance list is made on demand)."""
+    found = None
+    if name.isprintable() and len(name) <= MAX_LIST_NAME_LENGTH:
+        found = db.session.scalar(sa.select(CheckInList).where(
+            CheckInList.event_id == event.id, CheckInList.name == name))
+    if found is None:
+        if name == ENTRANCE:
+            from jobbforum.services.events import ensure_entrance_list
+
+            return ensure_entrance_list(event)
+        raise NotFound("No check-in list with that name for this event.")
+    return found
+
+
+def find_lists(event: Event) -> list[CheckInList]:
+    """The event's lists, entrance first."""
+    get_list(event, ENTRANCE)
+    rows = db.session.scalars(sa.select(CheckInList).where(CheckInList.event_id == event.id))
+    return sorted(rows, key=lambda c: (c.name != ENTRANCE, c.name.lower()))
+
+
+def create_list(event: Event, name: str, allowed_roles: str | list[str] = "", *,
+                actor: StaffUser | None = None, actor_label: str = "") -> CheckInList:
+    """Add a check-in list (e.g. a room door) admitting ``allowed_roles`` (empty: all). Names are unique per event."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_LIST_NAME_LENGTH:
+        raise InvalidInput(f"Give the list a name of 1–{MAX_LIST_NAME_LENGTH} characters.", field="name")
+    roles = parse_roles(allowed_roles)
+    if db.session.scalar(sa.select(CheckInList.id).where(
+            CheckInList.event_id == event.id, CheckInList.name == name)) is not None:
+        raise Conflict("The event already has a list with that name.", field="name")
+    checkin_list = CheckInList(event_id=event.id, name=name, allowed_roles=roles)
+    db.session.add(checkin_list)
+    db.session.flush()
+    audit.record("checkin_list.created", actor=actor, actor_label=actor_label, obj=checkin_list,
+                 event_id=event.id, details={"name": name, "allowed_roles": roles})
+    return checkin_list
+
+
+def set_allowed_roles(checkin_list: CheckInList, allowed_roles: str | list[str], *,
+                      actor: StaffUser | None = None, actor_label: str = "") -> None:
+    """Change which registration roles the list admits (empty: all)."""
+    roles = parse_roles(allowed_roles)
+    before = checkin_list.allowed_roles
+    if roles == before:
+        return
+    checkin_list.allowed_roles = roles
+    db.session.flush()
+    audit.record("checkin_list.updated", actor=actor, actor_label=actor_label, obj=checkin_list,
+                 event_id=checkin_list.event_id, details={"allowed_roles": [before, roles]})
+
+
+# --------------------------------------------------------------------------- redeem
+
+
+def _holder(registration: Registration) -> dict[str, str]:
+    return {"display_name": registration.person.name, "role": registration.role.value}
+
+
+def _insert_unless_conflict(table: sa.Table, values: dict[str, Any]) -> int | None:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or ``None`` when a
+    unique constraint already holds such a row. One round trip, and no savepoint needed."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return db.session.scalar(insert(table).values(**values).on_conflict_do_nothing()
+                             .returning(table.c.id))
+
+
+def _list_and_prior_answer(event: Event, list_name: str,
+                           nonce: str | None) -> tuple[CheckInList | None, Scan | None]:
+    """The list, and the earlier scan with this nonce if there is one, in one query."""
+    if not list_name.isprintable() or len(list_name) > MAX_LIST_NAME_LENGTH:
+        return None, None
+    query = sa.select(CheckInList).where(CheckInList.event_id == event.id,
+                                         CheckInList.name == list_name)
+    if nonce is None:
+        return db.session.scalar(query), None
+    row = db.session.execute(query.add_columns(Scan).outerjoin(Scan, Scan.nonce == nonce)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _prior(event: Event, scan: Scan) -> Result:
+    if scan.event_id != event.id:
+        # Nonces are per-scan UUIDs; a clash across events is a client bug (or probing).
+        raise InvalidInput("This nonce was already used for another event.", field="nonce")
+    return Result.from_json(scan.answer)
+
+
+def _prior_for_nonce(event: Event, nonce: str) -> Result:
+    """The answer already given to ``nonce`` (after losing an insert race on it)."""
+    scan = db.session.scalar(sa.select(Scan).where(Scan.nonce == nonce))
+    if scan is None:
+        raise InvalidInput("This nonce was already used for another scan.", field="nonce")
+    return _prior(event, scan)
+
+
+def _locked_ticket(code: str | None, registration_id: int | None) -> Ticket | None:
+    """The scanned ticket with its registration and person, its row locked with ``SELECT … FOR
+    UPDATE`` (PostgreSQL; SQLite serialises writers itself) until the caller commits."""
+    query = (sa.select(Ticket)
+             .options(joinedload(Ticket.registration, innerjoin=True)
+                      .joinedload(Registration.person, innerjoin=True))
+             .with_for_update(of=Ticket).execution_options(populate_existing=True))
+    if registration_id is not None:
+        # Manual check-in after a search: the registration's active ticket, else its newest.
+        query = (query.where(Ticket.registration_id == registration_id)
+                 .order_by((Ticket.status == TicketStatus.active).desc(), Ticket.issued_at.desc(),
+                           Ticket.id.desc()).limit(1))
+    else:
+        code = tickets.normalise_scanned_code(code or "")
+        if not code or len(code) > tickets.MAX_CODE_LENGTH:
+            return None
+        query = query.where(Ticket.code == code)
+    return db.session.scalars(query).first()
+
+
+def redeem(
+    event: Event,
+    code: str | None = None,
+    *,
+    registration_id: int | None = None,
+    list_name: str = ENTRANCE,
+    nonce: str | None = None,
+    gate: str = "",
+    scanned_at: datetime | None = None,
+    force: bool = False,
+    device: Device | None = None,
+    staff: StaffUser | None = None,
+) -> Result:
+    """Check the ticket with ``code`` (or the registration's ticket) in on the event's list.
+
+    Guarantees:
+
+    * **Exactly one** :class:`CheckIn` per ticket and list, even under concurrent calls: the
+      ticket row is locked with ``SELECT … FOR UPDATE`` (PostgreSQL) while the check-in is
+      recorded, and the schema's unique (ticket, list) constraint refuses a second row
+      (``INSERT … ON CONFLICT DO NOTHING``); the loser of a race gets ``already_checked_in``,
+      never an error.
+    * **Idempotent retries**: a ``nonce`` seen before gets the answer it got the first time
+      (even if the check-in was undone since) and records nothing new, also when two requests
+      with the same nonce arrive at once.
+    * ``force`` (uploads of scans made offline) records the scan even when the ticket was
+      revoked (a flagged, forced check-in) or already used (a flagged scan next to the first
+      check-in); either way staff see it in :func:`flagged_scans`.
+    * Roles: a list admits only its ``allowed_roles`` (``not_allowed`` otherwise, even forced).
+
+    Raises :class:`NotFound` for an unknown list and :class:`InvalidInput` for a bad nonce.
+    Flushes; the caller commits (which releases the row lock). Kept to a few round trips to
+    the database: a door with a queue is waiting for the answer.
+    """
+    if nonce is not None:
+        nonce = nonce.strip()
+        if not nonce or len(nonce) > MAX_NONCE_LENGTH:
+            raise InvalidInput("The nonce must be 1–64 characters.", field="nonce")
+    checkin_list, prior = _list_and_prior_answer(event, list_name, nonce)
+    if prior is not None:
+        return _prior(event, prior)
+    if checkin_list is None:
+        if list_name != ENTRANCE:
+            raise NotFound("No check-in list with that name for this event.")
+        checkin_list = get_list(event, ENTRANCE)
+    gate = (gate or (device.gate if device else ""))[:80]
+    ticket = _locked_ticket(code, registration_id)
+    result, flagged = _decide(event, checkin_list, ticket, force=force, gate=gate,
+                              scanned_at=scanned_at, device=device, staff=staff, nonce=nonce)
+    if nonce is None:
+        return result
+    scan_id = _insert_unless_conflict(Scan.__table__, dict(
+        event_id=event.id, list_id=checkin_list.id, nonce=nonce,
+        ticket_id=ticket.id if ticket else None,
+        checkin_id=result.checkin_id if result.status == OK else None,
+        status=result.status, answer=result.as_json(), received_at=utcnow(),
+        scanned_at=scanned_at, gate=gate, device_id=device.id if device else None,
+        staff_user_id=staff.id if staff else None, forced=force, flagged=flagged))
+    if scan_id is None:
+        # The same nonce arrived twice at once and the other request won: answer as it did.
+        return _prior_for_nonce(event, nonce)
+    return result
+
+
+def _decide(event: Event, checkin_list: CheckInList, ticket: Ticket | None, *, force: bool,
+            gate: str, scanned_at: datetime | None, device: Device | None,
+            staff: StaffUser | None, nonce: str | None) -> tuple[Result, bool]:
+    """The answer for one scan (and whether to flag it), recording the check-in if there is one."""
+    if ticket is None:
+        return Result(UNKNOWN), False
+    registration = ticket.registration
+    if registration.event_id != event.id:
+        return Result(WRONG_EVENT), False
+    if not checkin_list.admits(registration.role.value):
+        return Result(NOT_ALLOWED), False
+    holder = _holder(registration)
+    revoked = (ticket.status is TicketStatus.revoked
+               or registration.status is RegistrationStatus.cancelled)
+    if revoked and not force:
+        return Result(REVOKED), False
+    now = utcnow()
+    checkin_id = _insert_unless_conflict(CheckIn.__table__, dict(
+        ticket_id=ticket.id, list_id=checkin_list.id, checked_in_at=now, scanned_at=scanned_at,
+        gate=gate, device_id=device.id if device else None,
+        staff_user_id=staff.id if staff else None, nonce=nonce, forced=force, flagged=revoked))
+    if checkin_id is None:
+        first = db.session.scalar(sa.select(CheckIn).where(
+            CheckIn.ticket_id == ticket.id, CheckIn.list_id == checkin_list.id))
+        if first is None:  # the conflict was the nonce: the same scan, answered elsewhere
+            return _prior_for_nonce(event, nonce or ""), False
+        # Forced: the ticket was used twice while a door was offline; staff should look.
+        return (Result(ALREADY, first_checked_in_at=first.checked_in_at, gate=first.gate,
+                       holder=holder), force)
+    if revoked:
+        audit.record("checkin.forced_revoked", actor=staff,
+                     actor_label=staff.email if staff else f"device:{gate}",
+                     obj=db.session.get(CheckIn, checkin_id), event_id=event.id,
+                     details={"ticket_id": ticket.id, "list": checkin_list.name})
+    return (Result(OK, checked_in_at=now, gate=gate, holder=holder, checkin_id=checkin_id,
+                   flagged=revoked), revoked)
+
+
+def undo(event: Event, checkin_id: int, *, actor: StaffUser | None = None,
+         device: Device | None = None, now: datetime | None = None) -> None:
+    """Remove a check-in made less than :data:`UNDO_WINDOW` ago (a mistaken scan), audited.
+
+    The ticket can then be checked in again; a retry of the original scan's nonce still gets
+    its first answer and records nothing.
+    """
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.list.event_id != event.id:
+        raise NotFound("No such check-in.")
+    now = now or utcnow()
+    if now - checkin.checked_in_at > UNDO_WINDOW:
+        raise Conflict("A check-in can only be undone within two minutes.")
+    label = actor.email if actor else (f"device:{device.gate}" if device else "system")
+    audit.record("checkin.undone", actor=actor, actor_label=label, obj=checkin, event_id=event.id,
+                 details={"ticket_id": checkin.ticket_id, "list": checkin.list.name,
+                          "checked_in_at": checkin.checked_in_at})
+    db.session.delete(checkin)
+    db.session.flush()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def stats(event: Event) -> dict[str, Any]:
+    """Counts for the live counter: confirmed registrations, and people checked in at the
+    entrance (``checked_in``), per list (``by_list``) and per role at the entrance (``by_role``)."""
+    entrance = get_list(event, ENTRANCE)
+    registered = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.confirmed)) or 0
+    by_list_rows = db.session.execute(
+        sa.select(CheckInList.name, sa.func.count(CheckIn.id))
+        .join(CheckIn, CheckIn.list_id == CheckInList.id, isouter=True)
+        .where(CheckInList.event_id == event.id).group_by(CheckInList.name))
+    by_role_rows = db.session.execute(
+        sa.select(Registration.role, sa.func.count(CheckIn.id))
+        .join(Ticket, Ticket.registration_id == Registration.id)
+        .join(CheckIn, CheckIn.ticket_id == Ticket.id)
+        .where(CheckIn.list_id == entrance.id).group_by(Registration.role))
+    by_list = {name: count for name, count in by_list_rows}
+    by_role = {role.value: count for role, count in by_role_rows}
+    return {"registered": registered, "checked_in": by_list.get(ENTRANCE, 0),
+            "by_list": by_list, "by_role": by_role}
+
+
+def search(event: Event, text: str, checkin_list: CheckInList | None = None,
+           limit: int = 20) -> list[dict[str, Any]]:
+    """Registrations of the event whose name contains ``text`` or whose participant code starts
+    with it, for manual check-in. Raises :class:`InvalidInput` for fewer than 2 characters."""
+    text = " ".join("".join(ch for ch in text if ch.isprintable()).split())[:100]
+    if len(text) < MIN_SEARCH_LENGTH:
+        raise InvalidInput("Type at least two characters.", field="q")
+    checkin_list = checkin_list or get_list(event, ENTRANCE)
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    code = normalise_participant_code(text)
+    matches = [Person.name.ilike(pattern, escape="\\")]
+    if code.isascii() and code.isalnum():
+        matches.append(Person.participant_code.like(code + "%"))
+    rows = db.session.scalars(
+        sa.select(Registration).join(Person, Registration.person_id == Person.id)
+        .where(Registration.event_id == event.id,
+               sa.or_(*matches))
+        .options(joinedload(Registration.person))
+        .order_by(Person.name).limit(limit))
+    found = list(rows)
+    checked = set(db.session.scalars(
+        sa.select(Ticket.registration_id).join(CheckIn, CheckIn.ticket_id == Ticket.id)
+        .where(CheckIn.list_id == checkin_list.id,
+               Ticket.registration_id.in_([r.id for r in found]))))
+    return [{"registration_id": r.id, "display_name": r.person.name,
+             "participant_code": r.person.participant_code, "role": r.role.value,
+             "status": r.status.value, "checked_in": r.id in checked} for r in found]
+
+
+def code_hash(salt: str, code: str) -> str:
+    """What the offline copy holds for a ticket code: SHA-256 of ``salt:code``, hex."""
+    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+
+
+def offline_codes(event: Event, list_name: str = ENTRANCE) -> dict[str, Any]:
+    """The valid ticket codes for an offline scanner: active tickets of confirmed registrations
+    the list admits, salted and hashed (no names, no codes in clear), with a fresh salt."""
+    checkin_list = get_list(event, list_name)
+    query = (sa.select(Ticket.code, Registration.role)
+             .join(Registration, Ticket.registration_id == Registration.id)
+             .where(Registration.event_id == event.id,
+                    Registration.status == RegistrationStatus.confirmed,
+                    Ticket.status == TicketStatus.active))
+    salt = secrets.token_hex(16)
+    hashes = [code_hash(salt, code) for code, role in db.session.execute(query)
+              if checkin_list.admits(role.value)]
+    return {"list": checkin_list.name, "salt": salt, "hashes": sorted(hashes),
+            "generated_at": utcnow().isoformat()}
+
+
+def flagged_scans(event: Event) -> list[Scan]:
+    """Scans staff should review (forced uploads of revoked or already-used tickets), newest first."""
+    return list(db.session.scalars(
+        sa.select(Scan).where(Scan.event_id == event.id, Scan.flagged.is_(True))
+        .order_by(Scan.received_at.desc())))
+
+
+# --------------------------------------------------------------------------- walk-ins
+
+
+def register_walk_in(
+    event: Event,
+    *,
+    name: str,
+    role: Role,
+    email: str | None = None,
+    phone: str | None = None,
+    programme_round: ProgrammeRound | None = None,
+    consent_version: str | None = None,
+    actor: StaffUser | None = None,
+    actor_label: str = "",
+) -> Registration:
+    """Register someone who turns up at the door: person, confirmed registration, active ticket.
+
+    WALK-IN: this is a door-side shortcut written before ``services.registrations.sign_up``
+    existed; the lead routes it through ``sign_up`` (capacity, rounds, mail) when that lands.
+    An email that is already registered for the event raises :class:`Conflict` (search for
+    the person instead). The caller checks the new ticket in with :func:`redeem`.
+    """
+    name = " ".join(name.split())
+    if not name or len(name) > 200:
+        raise InvalidInput("Give the person's name.", field="name")
+    email = (email or "").strip().lower() or None
+    person = None
+    if email:
+        person = db.session.scalar(sa.select(Person).where(sa.func.lower(Person.email) == email))
+    if person is not None:
+        if db.session.scalar(sa.select(Registration.id).where(
+                Registration.event_id == event.id, Registration.person_id == person.id)):
+            raise Conflict("This person is already registered: search for them instead.",
+                           field="email")
+    else:
+        code = new_participant_code()
+        while db.session.scalar(sa.select(Person.id).where(Person.participant_code == code)):
+            code = new_participant_code()
+        person = Person(participant_code=code, name=name, email=email,
+                        phone=(phone or "").strip() or None,
+                        round_id=programme_round.id if programme_round else None)
+        db.session.add(person)
+        db.session.flush()
+    registration = Registration(event_id=event.id, person_id=person.id, role=role,
+                                status=RegistrationStatus.confirmed,
+                                consent_at=utcnow() if consent_version else None,
+                                consent_version=consent_version)
+    db.session.add(registration)
+    db.session.flush()
+    tickets.issue_ticket(registration, actor=actor, actor_label=actor_label)
+    audit.record("registration.walk_in", actor=actor, actor_label=actor_label, obj=registration,
+                 event_id=event.id,
+                 details={"participant_code": person.participant_code, "role": role.value})
+    return registration
