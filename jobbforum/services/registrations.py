@@ -3,7 +3,8 @@
 The rules, in one place:
 
 * A person is matched to who they already are: by the participant code they type, else by their
-  email address; otherwise they get a new participant code. A matched person's stored name is
+  email address (or, when they give no email, their mobile number); otherwise they get a new
+  participant code. A matched person's stored name is
   never overwritten from an anonymous form (only empty fields are filled in).
 * Registration is possible only while the event's registration window is open.
 * While confirmed registrations are below the event's capacity, a sign-up is confirmed and gets
@@ -159,6 +160,14 @@ def find_person_by_email(email: str) -> Person | None:
                              .order_by(Person.id).limit(1))
 
 
+def find_person_by_phone(phone: str) -> Person | None:
+    """By a normalised (E.164) phone number."""
+    if not phone:
+        return None
+    return db.session.scalar(sa.select(Person).where(Person.phone == phone)
+                             .order_by(Person.id).limit(1))
+
+
 # --------------------------------------------------------------------------- queries
 
 
@@ -272,7 +281,7 @@ def _match_person(data: SignUpData, email: str, phone: str,
         if person is None:
             raise UnknownParticipantCode(field="participant_code")
     else:
-        person = find_person_by_email(email)
+        person = find_person_by_email(email) or (None if email else find_person_by_phone(phone))
     if person is None:
         person = Person(participant_code=unique_participant_code(), name=data.name.strip(),
                         email=email or None, phone=phone or None,
