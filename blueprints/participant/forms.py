@@ -9,7 +9,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from jobbforum.codes import is_acceptable_imported_code, normalise_participant_code
-from jobbforum.models import Gender, Role
+from jobbforum.models import Gender, RegistrationStatus, Role
 from jobbforum.services.errors import InvalidInput
 from jobbforum.services.registrations import normalise_email, normalise_phone
 
@@ -24,6 +24,11 @@ GENDER_CHOICES = [
     (Gender.other.value, _l("Other")),
     (Gender.undisclosed.value, _l("I prefer not to say")),
 ]
+STATUS_LABELS = {
+    RegistrationStatus.confirmed: _l("Confirmed"),
+    RegistrationStatus.waitlisted: _l("Waiting list"),
+    RegistrationStatus.cancelled: _l("Cancelled"),
+}
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 
 

@@ -442,8 +442,12 @@ def queue_confirmation(registration: Registration, token: str) -> object | None:
 def send_queued(mail: object | None) -> None:
     """Try to deliver a queued mail now (after the caller committed); failures stay queued for
     ``jobbforum mail retry`` and never undo the registration."""
-    if mail is not None:
+    if mail is None:
+        return
+    try:
         mailer.deliver(mail)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - e.g. the PDF failed to build: keep the mail for a retry
+        current_app.logger.exception("Mail %s not sent; it stays queued", mail.id)  # type: ignore[attr-defined]
 
 
 def normalise_imported_code(text: str) -> str:
