@@ -22,3 +22,38 @@ def sign_up(event: Any, **kw: Any) -> registrations.SignUpResult:
     result = registrations.sign_up(event, sign_up_data(**kw))
     db.session.commit()
     return result
+
+
+def decode_qr_codes(pdf: bytes, workdir: Any, *, dpi: int = 150) -> list[str]:
+    """Render every page of ``pdf`` with pdftoppm and decode every QR code on it with zbarimg."""
+    import subprocess
+    from pathlib import Path
+
+    from tests.conftest import require_binary
+
+    pdftoppm, zbarimg = require_binary("pdftoppm"), require_binary("zbarimg")
+    workdir = Path(workdir)
+    (workdir / "doc.pdf").write_bytes(pdf)
+    subprocess.run([pdftoppm, "-png", "-r", str(dpi), str(workdir / "doc.pdf"), str(workdir / "page")],
+                   check=True)
+    codes: list[str] = []
+    for image in sorted(workdir.glob("page*.png")):
+        result = subprocess.run([zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(image)],
+                                capture_output=True, text=True)
+        codes += [line for line in result.stdout.splitlines() if line]
+    return codes
+
+
+def decode_png(png: bytes, workdir: Any) -> list[str]:
+    """Decode the QR codes in a PNG (e.g. a screenshot) with zbarimg."""
+    import subprocess
+    from pathlib import Path
+
+    from tests.conftest import require_binary
+
+    zbarimg = require_binary("zbarimg")
+    path = Path(workdir) / "shot.png"
+    path.write_bytes(png)
+    result = subprocess.run([zbarimg, "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(path)],
+                            capture_output=True, text=True)
+    return [line for line in result.stdout.splitlines() if line]

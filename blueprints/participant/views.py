@@ -10,12 +10,14 @@ URLs:
 from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from blueprints.participant import bp
 from blueprints.participant.forms import SignUpForm
 from jobbforum.documents import ics
+from jobbforum.documents.qr import qr_svg
 from jobbforum.documents import tickets as ticket_documents
 from jobbforum.extensions import db, limiter
 from jobbforum.models import EventStatus, Gender, RegistrationStatus, Role, utcnow
@@ -110,7 +112,7 @@ def ticket(token: str):  # type: ignore[no-untyped-def]
         return problem
     db.session.commit()  # the link's last use
     active = registration.active_ticket
-    qr = Markup(qr_svg(active.code)) if active else None
+    qr = Markup(qr_svg(active.code, title=_("QR code of your ticket"))) if active else None
     return render_template(
         "participant/ticket.html", registration=registration, event=registration.event,
         ticket=active, qr=qr, token=token, welcome=bool(request.args.get("welcome")),
@@ -143,8 +145,3 @@ def ticket_pdf(token: str):  # type: ignore[no-untyped-def]
         "Content-Disposition": 'inline; filename="ticket.pdf"'})
 
 
-def qr_svg(code: str) -> str:
-    """Inline SVG of the ticket code, from the project's one QR implementation."""
-    from jobbforum.documents.qr import qr_svg as make_svg
-
-    return make_svg(code)

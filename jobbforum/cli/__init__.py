@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask.cli import FlaskGroup
 
+from jobbforum.cli.badges import badges
 from jobbforum.cli.demo import demo
 from jobbforum.cli.mail import mail
 from jobbforum.cli.users import users
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo, mail]
+COMMANDS = [users, demo, mail, badges]
 
 
 def _create_app():  # type: ignore[no-untyped-def]
