@@ -358,8 +358,11 @@ def reissue(registration: Registration, *, actor: StaffUser | None, actor_label:
     links stop working at once. Returns the new link's token (the caller sends it)."""
     if registration.status is not RegistrationStatus.confirmed:
         raise Conflict("Only confirmed registrations have tickets.")
-    tickets.issue_ticket(registration, actor=actor, actor_label=actor_label)
-    links.revoke_all(LINK_PURPOSE, registration.id)
+    ticket = tickets.issue_ticket(registration, actor=actor, actor_label=actor_label)
+    revoked_links = links.revoke_all(LINK_PURPOSE, registration.id)
+    audit.record("registration.reissued", actor=actor, actor_label=actor_label, obj=registration,
+                 event_id=registration.event_id,
+                 details={"ticket_id": ticket.id, "links_revoked": revoked_links})
     return issue_link(registration)
 
 
