@@ -9,6 +9,8 @@ URLs:
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -92,25 +94,27 @@ def _show_error(form: SignUpForm, error: DomainError) -> None:
     form.show_waitlist = error.code == "event_full"  # type: ignore[attr-defined]
 
 
-def _registration_or_link_page(token: str):  # type: ignore[no-untyped-def]
-    try:
-        return registrations.registration_from_token(token), None
-    except (links.LinkInvalid, links.LinkExpired, links.LinkRevoked) as error:
-        return None, _link_problem(error)
+def private_link(view):  # type: ignore[no-untyped-def]
+    """Resolve ``<token>`` to its registration (recording the link's use) and pass it to the view;
+    an invalid, expired or revoked link gets a page that says so, never which person it was for."""
 
+    @wraps(view)
+    def wrapped(token: str):  # type: ignore[no-untyped-def]
+        try:
+            registration = registrations.registration_from_token(token)
+        except (links.LinkInvalid, links.LinkExpired, links.LinkRevoked) as error:
+            db.session.rollback()
+            return render_template("participant/link_problem.html", message=LINK_MESSAGES.get(
+                error.code, error.message)), error.http_status
+        db.session.commit()
+        return view(registration, token)
 
-def _link_problem(error: DomainError):  # type: ignore[no-untyped-def]
-    db.session.rollback()
-    return render_template("participant/link_problem.html",
-                           message=LINK_MESSAGES.get(error.code, error.message)), error.http_status
+    return wrapped
 
 
 @bp.get("/t/<token>")
-def ticket(token: str):  # type: ignore[no-untyped-def]
-    registration, problem = _registration_or_link_page(token)
-    if problem:
-        return problem
-    db.session.commit()  # the link's last use
+@private_link
+def ticket(registration, token: str):  # type: ignore[no-untyped-def]
     active = registration.active_ticket
     qr = Markup(qr_svg(active.code, title=_("QR code of your ticket"))) if active else None
     return render_template(
@@ -121,11 +125,8 @@ def ticket(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/t/<token>/event.ics")
-def ticket_ics(token: str):  # type: ignore[no-untyped-def]
-    registration, problem = _registration_or_link_page(token)
-    if problem:
-        return problem
-    db.session.commit()
+@private_link
+def ticket_ics(registration, token: str):  # type: ignore[no-untyped-def]
     event = registration.event
     body = ics.event_ics(event, url=url_for("public.event", slug=event.slug, _external=True))
     return Response(body, mimetype="text/calendar", headers={
@@ -133,11 +134,8 @@ def ticket_ics(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/t/<token>/ticket.pdf")
-def ticket_pdf(token: str):  # type: ignore[no-untyped-def]
-    registration, problem = _registration_or_link_page(token)
-    if problem:
-        return problem
-    db.session.commit()
+@private_link
+def ticket_pdf(registration, token: str):  # type: ignore[no-untyped-def]
     if registration.active_ticket is None:
         abort(404)
     body = ticket_documents.ticket_pdf(registration)

@@ -33,8 +33,10 @@ def badges(event_slug: str, out: Path, layout: str, role: str | None, round_slug
         event, role=Role(role) if role else None, round_id=round_id,
         status=RegistrationStatus.confirmed) if r.active_ticket is not None]
     if not found:
-        raise click.ClickException("Nobody to print: no confirmed registrations with an active ticket match.")
-    with click.progressbar(length=len(found), label=f"{len(found)} badges", file=click.get_text_stream("stderr")) as bar:
+        raise click.ClickException(
+            "Nobody to print: no confirmed registrations with an active ticket match.")
+    with click.progressbar(length=len(found), label=f"{len(found)} badges",
+                           file=click.get_text_stream("stderr")) as bar:
         def advance(done: int) -> None:
             bar.update(done - bar.pos)
 

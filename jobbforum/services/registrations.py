@@ -36,6 +36,7 @@ from jobbforum.extensions import db
 from jobbforum.models import (
     Event,
     Gender,
+    OutgoingMail,
     Person,
     ProgrammeRound,
     Registration,
@@ -427,7 +428,7 @@ def register_person(event: Event, person: Person, role: Role, *, actor: StaffUse
 # --------------------------------------------------------------------------- confirmation mail
 
 
-def queue_confirmation(registration: Registration, token: str) -> object | None:
+def queue_confirmation(registration: Registration, token: str) -> OutgoingMail | None:
     """Queue the confirmation email (ticket PDF attached, private link, in the person's language).
     Returns the queued mail, or ``None`` if the person gave no email address."""
     from jobbforum.documents import emails
@@ -442,15 +443,15 @@ def queue_confirmation(registration: Registration, token: str) -> object | None:
                         attachments=attachments)
 
 
-def send_queued(mail: object | None) -> None:
+def send_queued(mail: OutgoingMail | None) -> None:
     """Try to deliver a queued mail now (after the caller committed); failures stay queued for
     ``jobbforum mail retry`` and never undo the registration."""
     if mail is None:
         return
     try:
-        mailer.deliver(mail)  # type: ignore[arg-type]
+        mailer.deliver(mail)
     except Exception:  # noqa: BLE001 - e.g. the PDF failed to build: keep the mail for a retry
-        current_app.logger.exception("Mail %s not sent; it stays queued", mail.id)  # type: ignore[attr-defined]
+        current_app.logger.exception("Mail %s not sent; it stays queued", mail.id)
 
 
 def normalise_imported_code(text: str) -> str:

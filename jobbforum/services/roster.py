@@ -6,7 +6,8 @@ happen, or what is wrong). Nothing is written while any row is bad, and a dry ru
 
 Matching follows sign-up: a row with a ``participant_code`` is that person (a code not yet in the
 database creates the person with it: codes from existing surveys are kept); without a code, the
-email (or, without an email, the phone number) finds an existing person; otherwise a new person gets a new code.
+email (or, without an email, the phone number) finds an existing person; otherwise a new
+person gets a new code.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from jobbforum.extensions import db
-from jobbforum.models import Event, Person, ProgrammeRound, Registration, RegistrationStatus, Role, StaffUser
+from jobbforum.models import (
+    Event,
+    Person,
+    ProgrammeRound,
+    Registration,
+    RegistrationStatus,
+    Role,
+    StaffUser,
+)
 from jobbforum.services import audit, registrations
 from jobbforum.services.errors import DomainError, InvalidInput
 
