@@ -48,7 +48,7 @@ def test_get_shows_short_form(client, make_event, make_round):
     (dict(participant_code="??"), "participant_code",
      "This is not a participant code. Check it, or leave the field empty."),
     (dict(participant_code="ZZZZ9999"), "participant_code",
-     "We could not find this participant code. Check it, or leave the field empty."),
+     "We could not find this participant code with this mobile number or email."),
     (dict(preferred_language="xx"), "preferred_language", "Not a valid choice"),
     (dict(gender="robot"), "gender", "Not a valid choice"),
     (dict(consent=None), "consent", "You need to agree so that we can register you."),

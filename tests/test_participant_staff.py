@@ -8,7 +8,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from jobbforum.models import AuditEvent, Registration, RegistrationStatus, Role, TicketStatus
+from jobbforum.models import AuditEvent, OutgoingMail, Registration, RegistrationStatus, Role, TicketStatus
 from jobbforum.services import tickets
 from tests.participants_builders import decode_qr_codes, sign_up
 
@@ -117,7 +117,7 @@ def upload(staff, event, content: bytes, filename: str = "roster.csv"):
                       content_type="multipart/form-data")
 
 
-def test_roster_preview_then_import(db, event, staff_client):
+def test_roster_preview_then_import(db, event, staff_client, app):
     staff = staff_client()
     content = ("name,email,phone,round,participant_code,role\n"
                "Olena Kovalenko,olena@example.com,,ht2026-stockholm,,participant\n"
@@ -129,9 +129,12 @@ def test_roster_preview_then_import(db, event, staff_client):
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 3  # nothing yet
     hidden = dict(__import__("re").findall(r'name="(filename|content)" type="hidden" value="([^"]*)"',
                                           preview.get_data(as_text=True)))
+    hidden["send_tickets"] = "y"
     done = staff.post(f"/admin/events/{event.slug}/participants/import/confirm", data=hidden)
     assert done.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 4
+    sent = db.session.scalars(sa.select(OutgoingMail.to)).all()
+    assert sent == ["olena@example.com"]  # only the new registration gets a ticket email
 
 
 def test_roster_with_bad_rows_shows_every_error(db, event, staff_client):

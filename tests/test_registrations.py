@@ -48,11 +48,21 @@ def test_matches_existing_person_by_email_without_overwriting(db, make_event, ma
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 1
 
 
-def test_matches_existing_person_by_code(db, make_event, make_person):
-    existing = make_person(participant_code="ABCD1234")
-    code = " abcd-1234 "
-    result = sign_up(make_event(), email="other@example.com", participant_code=code)
-    assert result.registration.person is existing
+def test_matches_existing_person_by_code_with_their_contact(db, make_event, make_person):
+    existing = make_person(participant_code="ABCD1234", email="hawa@example.com",
+                           phone="+46701234567")
+    by_phone = sign_up(make_event(), email="", phone="070 123 45 67", participant_code=" abcd-1234 ")
+    assert by_phone.registration.person is existing
+    by_email = sign_up(make_event(), email="HAWA@example.com", participant_code="ABCD1234")
+    assert by_email.registration.person is existing
+
+
+def test_code_with_someone_elses_contact_is_refused(db, make_event, make_person):
+    """Otherwise anyone who guesses a (short, imported) code would see that person's name."""
+    make_person(participant_code="ABCD1234", email="hawa@example.com", phone="+46701234567")
+    with pytest.raises(registrations.UnknownParticipantCode):
+        registrations.sign_up(make_event(), sign_up_data(email="intruder@example.com",
+                                                         participant_code="ABCD1234"))
 
 
 def test_unknown_code_is_refused(db, make_event):

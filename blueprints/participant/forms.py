@@ -107,6 +107,8 @@ class RosterConfirmForm(FlaskForm):
 
     filename = HiddenField(validators=[DataRequired()])
     content = HiddenField(validators=[DataRequired()])
+    send_tickets = BooleanField(_l("Email each new registration their ticket (people with an email "
+                                   "address)"), default=True)
 
 
 class ActionForm(FlaskForm):

@@ -129,7 +129,7 @@ def staff_import(slug: str):  # type: ignore[no-untyped-def]
         content = upload.read()
         report = _check(event, upload.filename or "roster.csv", content)
         if report is not None and report.ok:
-            confirm = RosterConfirmForm(formdata=None, filename=upload.filename,
+            confirm = RosterConfirmForm(formdata=None, filename=upload.filename, send_tickets=True,
                                         content=base64.b64encode(content).decode("ascii"))
     status = 400 if form.errors or (report is not None and not report.ok) else 200
     return render_template("participant/staff/import.html", event=event, form=form, report=report,
@@ -164,6 +164,11 @@ def staff_import_confirm(slug: str):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(_("The roster changed since the preview and has errors now. Upload it again."), "error")
         return redirect(url_for("participant.staff_import", slug=slug))
+    mails = [registrations.queue_confirmation(r, registrations.issue_link(r))
+             for r in report.registered] if form.send_tickets.data else []
+    db.session.commit()
+    for mail in mails:
+        registrations.send_queued(mail)
     db.session.commit()
     flash(_("Imported: %(new)s new people, %(existing)s already known, %(skipped)s were already "
             "registered.", new=report.count("new"), existing=report.count("existing"),

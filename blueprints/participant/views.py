@@ -30,8 +30,8 @@ from jobbforum.services.errors import DomainError
 SIGN_UP_MESSAGES = {
     "registration_closed": _l("Registration for this event is not open."),
     "event_full": _l("The event is full. Tick the box below to join the waiting list."),
-    "unknown_participant_code": _l("We could not find this participant code. Check it, or leave "
-                                   "the field empty."),
+    "unknown_participant_code": _l("We could not find this participant code with this mobile "
+                                   "number or email. Check them, or leave the code empty."),
 }
 LINK_MESSAGES = {
     "link_invalid": _l("This link does not work. Check that you copied the whole link from "

@@ -2,7 +2,8 @@
 
 The rules, in one place:
 
-* A person is matched to who they already are: by the participant code they type, else by their
+* A person is matched to who they already are: by the participant code they type (together with
+  the email or mobile number stored for them), else by their
   email address (or, when they give no email, their mobile number); otherwise they get a new
   participant code. A matched person's stored name is
   never overwritten from an anonymous form (only empty fields are filled in).
@@ -83,7 +84,8 @@ class AlreadyRegistered(Conflict):
 
 
 class UnknownParticipantCode(InvalidInput):
-    """We could not find this participant code. Check it, or leave the field empty."""
+    """We could not find this participant code with this mobile number or email. Check them, or
+    leave the code empty."""
 
     code = "unknown_participant_code"
 
@@ -275,11 +277,19 @@ def _validate(event: Event, data: SignUpData) -> tuple[str, str]:
     return email, phone
 
 
+def _same_contact(person: Person, email: str, phone: str) -> bool:
+    """Whether the entered email or phone is the one stored for ``person``."""
+    return bool((email and person.email and email.lower() == person.email.lower())
+                or (phone and person.phone and phone == person.phone))
+
+
 def _match_person(data: SignUpData, email: str, phone: str,
                   round_: ProgrammeRound | None) -> tuple[Person, bool]:
     if data.participant_code.strip():
         person = find_person_by_code(data.participant_code)
-        if person is None:
+        # A code alone is not proof (codes imported from surveys can be short): it must come with
+        # the email or mobile number we have for that person, or the page would show their name.
+        if person is None or not _same_contact(person, email, phone):
             raise UnknownParticipantCode(field="participant_code")
     else:
         person = find_person_by_email(email) or (None if email else find_person_by_phone(phone))

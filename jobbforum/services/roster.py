@@ -81,6 +81,8 @@ class RosterRow:
     action: str = ""
     errors: list[str] = field(default_factory=list)
     person: Person | None = None
+    #: Set by the import for the rows it registered.
+    registration: Registration | None = None
     round: ProgrammeRound | None = None
     role: Role = Role.participant
     email: str = ""
@@ -102,6 +104,11 @@ class RosterReport:
     @property
     def bad_rows(self) -> list[RosterRow]:
         return [row for row in self.rows if row.errors]
+
+    @property
+    def registered(self) -> list[Registration]:
+        """The registrations this import created (after a real import)."""
+        return [row.registration for row in self.rows if row.registration is not None]
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action and not row.errors)
@@ -281,7 +288,8 @@ def import_roster(event: Event, filename: str, content: bytes, *, actor: StaffUs
             person.email = row.email or person.email
             person.phone = row.phone or person.phone
             person.round = row.round or person.round
-        registrations.register_person(event, person, row.role, actor=actor, actor_label=actor_label)
+        row.registration = registrations.register_person(event, person, row.role, actor=actor,
+                                                         actor_label=actor_label)
     report.imported = True
     audit.record("roster.imported", actor=actor, actor_label=actor_label, event_id=event.id,
                  details={"file": filename, "new": report.count("new"),
