@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,9 +23,10 @@ from flask_login import current_user
 from blueprints.helpers import coordinator_required
 from blueprints.participant import bp
 from blueprints.participant.forms import STATUS_LABELS, ActionForm, RosterConfirmForm, RosterForm
+from blueprints.participant.views import commit_and_send
 from jobbforum.documents import tickets as ticket_documents
 from jobbforum.extensions import db
-from jobbforum.models import RegistrationStatus, Role
+from jobbforum.models import OutgoingMail, RegistrationStatus, Role
 from jobbforum.services import events, registrations, roster
 
 PREFIX = "/admin/events/<slug>/participants"
@@ -57,10 +59,11 @@ def staff_list(slug: str) -> str:
                            role_labels=ticket_documents.ROLE_LABELS, status_labels=STATUS_LABELS)
 
 
-def _acted(slug: str, message: str):  # type: ignore[no-untyped-def]
-    db.session.commit()
+def _acted(slug: str, message: str,
+           mails: Sequence[OutgoingMail | None] = ()):  # type: ignore[no-untyped-def]
+    commit_and_send(list(mails))
     flash(message, "success")
-    return redirect(request.form.get("next") or url_for("participant.staff_list", slug=slug))
+    return redirect(url_for("participant.staff_list", slug=slug))
 
 
 def _registration(slug: str, registration_id: int):  # type: ignore[no-untyped-def]
@@ -82,12 +85,9 @@ def staff_revoke(slug: str, registration_id: int):  # type: ignore[no-untyped-de
 def staff_reissue(slug: str, registration_id: int):  # type: ignore[no-untyped-def]
     registration = _registration(slug, registration_id)
     token = registrations.reissue(registration, actor=current_user)
-    mail = registrations.queue_confirmation(registration, token)
-    response = _acted(slug, _("%(name)s has a new ticket; the old one no longer works.",
-                              name=registration.person.name))
-    registrations.send_queued(mail)
-    db.session.commit()
-    return response
+    return _acted(slug, _("%(name)s has a new ticket; the old one no longer works.",
+                          name=registration.person.name),
+                  [registrations.queue_confirmation(registration, token)])
 
 
 @bp.post(PREFIX + "/<int:registration_id>/cancel")
@@ -96,11 +96,8 @@ def staff_cancel(slug: str, registration_id: int):  # type: ignore[no-untyped-de
     registration = _registration(slug, registration_id)
     promoted = registrations.cancel(registration, actor=current_user)
     mails = [registrations.queue_confirmation(r, registrations.issue_link(r)) for r in promoted]
-    response = _acted(slug, _("Cancelled. %(n)s moved up from the waiting list.", n=len(promoted)))
-    for mail in mails:
-        registrations.send_queued(mail)
-    db.session.commit()
-    return response
+    return _acted(slug, _("Cancelled. %(n)s moved up from the waiting list.", n=len(promoted)),
+                  mails)
 
 
 @bp.get(PREFIX + "/badges.pdf")
@@ -166,10 +163,7 @@ def staff_import_confirm(slug: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("participant.staff_import", slug=slug))
     mails = [registrations.queue_confirmation(r, registrations.issue_link(r))
              for r in report.registered] if form.send_tickets.data else []
-    db.session.commit()
-    for mail in mails:
-        registrations.send_queued(mail)
-    db.session.commit()
+    commit_and_send(mails)
     flash(_("Imported: %(new)s new people, %(existing)s already known, %(skipped)s were already "
             "registered.", new=report.count("new"), existing=report.count("existing"),
             skipped=report.count("registered")), "success")

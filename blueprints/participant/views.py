@@ -22,7 +22,7 @@ from jobbforum.documents import ics
 from jobbforum.documents.qr import qr_svg
 from jobbforum.documents import tickets as ticket_documents
 from jobbforum.extensions import db, limiter
-from jobbforum.models import EventStatus, Gender, RegistrationStatus, Role, utcnow
+from jobbforum.models import EventStatus, Gender, OutgoingMail, RegistrationStatus, Role, utcnow
 from jobbforum.services import events, links, registrations
 from jobbforum.services.errors import DomainError
 
@@ -39,6 +39,15 @@ LINK_MESSAGES = {
     "link_expired": _l("This link has expired."),
     "link_revoked": _l("This link no longer works. We have sent you a newer link."),
 }
+
+
+def commit_and_send(mails: list[OutgoingMail | None]) -> None:
+    """Commit the change with its queued mails first (so a failed send never loses it), then try
+    to send them now; what fails stays queued for ``jobbforum mail retry``."""
+    db.session.commit()
+    for mail in mails:
+        registrations.send_queued(mail)
+    db.session.commit()
 
 
 def _sign_up_data(form: SignUpForm) -> registrations.SignUpData:
@@ -62,23 +71,18 @@ def register(slug: str):  # type: ignore[no-untyped-def]
     if is_open and form.validate_on_submit():
         try:
             result = registrations.sign_up(event, _sign_up_data(form))
-            mail = registrations.queue_confirmation(result.registration, result.token)
         except registrations.AlreadyRegistered as error:
             db.session.rollback()
             existing = error.context["registration"]
             mail = registrations.queue_confirmation(existing, registrations.issue_link(existing))
-            db.session.commit()
-            registrations.send_queued(mail)
-            db.session.commit()
+            commit_and_send([mail])
             return render_template("participant/already_registered.html", event=event,
                                    by_email=mail is not None)
         except DomainError as error:
             db.session.rollback()
             _show_error(form, error)
         else:
-            db.session.commit()
-            registrations.send_queued(mail)
-            db.session.commit()
+            commit_and_send([registrations.queue_confirmation(result.registration, result.token)])
             return redirect(url_for("participant.ticket", token=result.token, welcome=1))
     status = 400 if form.errors else 200
     return render_template("participant/register.html", event=event, form=form, is_open=is_open,
