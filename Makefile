@@ -61,6 +61,8 @@ test: setup
 	JOBBFORUM_TEST_DB=sqlite $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "=== Test suite on PostgreSQL ==="; \
 	JOBBFORUM_TEST_DB=postgresql $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	echo "=== Dependency audit ==="; \
+	$(PY) .ci/audit-deps || rc=$$?; \
 	if [ $$rc -ne 0 ]; then echo "make test: FAILED (exit $$rc)"; fi; \
 	exit $$rc
 

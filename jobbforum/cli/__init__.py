@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask.cli import FlaskGroup
 
+from jobbforum.cli.backup import backup, restore
 from jobbforum.cli.badges import badges
 from jobbforum.cli.demo import demo
+from jobbforum.cli.jobs import jobs
 from jobbforum.cli.mail import mail
 from jobbforum.cli.users import users
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo, mail, badges]
+COMMANDS = [users, demo, mail, jobs, backup, restore, badges]
 
 
 def _create_app():  # type: ignore[no-untyped-def]
