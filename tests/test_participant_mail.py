@@ -129,3 +129,18 @@ def test_reissue_mails_the_new_ticket(app, db, make_event, staff_client, smtp, t
     new_code = db.session.get(Registration, result.registration.id).active_ticket.code
     pdf = next(smtp.messages[-1].iter_attachments()).get_content()
     assert decode_qr_codes(pdf, tmp_path) == [new_code] and new_code != old_code
+
+
+def test_moving_up_from_the_waiting_list_mails_a_ticket(db, make_event, staff_client, smtp, tmp_path):
+    from tests.participants_builders import sign_up
+
+    event = make_event(capacity=1)
+    first = sign_up(event, email="first@example.com")
+    waiting = sign_up(event, email="second@example.com", waitlist_ok=True, preferred_language="en")
+    staff = staff_client("coordinator")
+    staff.post(f"/admin/events/{event.slug}/participants/{first.registration.id}/cancel")
+    message = smtp.messages[-1]
+    assert message["To"] == "second@example.com" and message["Subject"].startswith("Your ticket")
+    db.session.expire_all()
+    pdf = next(message.iter_attachments()).get_content()
+    assert decode_qr_codes(pdf, tmp_path) == [waiting.registration.active_ticket.code]

@@ -10,6 +10,17 @@ import sqlalchemy as sa
 from jobbforum.models import AuditEvent, Person, Registration, RegistrationStatus, Role, TicketStatus
 from jobbforum.services import roster
 
+
+@pytest.fixture(autouse=True)
+def english(db):
+    """Messages in English, whatever the default language's catalogue says."""
+    from flask_babel import force_locale, get_locale
+
+    with force_locale("en"):
+        assert get_locale().language == "en"
+        yield
+
+
 HEADER = "name,email,phone,round,participant_code,role\n"
 
 
