@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -40,6 +41,9 @@ def badges(event_slug: str, out: Path, layout: str, role: str | None, round_slug
         def advance(done: int) -> None:
             bar.update(done - bar.pos)
 
+        started = time.perf_counter()
         pdf = ticket_documents.badge_sheet(found, layout=layout, progress=advance, title=event.title)
+        seconds = time.perf_counter() - started
     out.write_bytes(pdf)
-    click.echo(f"Wrote {len(found)} badges to {out}.")
+    click.echo(f"Wrote {len(found)} badges to {out} in {seconds:.2f} s "
+               f"({len(found) / max(seconds, 1e-9):.0f} badges/s).")

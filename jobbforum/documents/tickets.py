@@ -29,7 +29,7 @@ ROLE_LABELS = {
 }
 
 
-def badge_for(registration: Registration) -> BadgeData:
+def badge_for(registration: Registration, *, when: str | None = None) -> BadgeData:
     """What is printed on the registration's badge: name, role (with organisation for booth staff),
     event and the active ticket code (the only thing in the QR code)."""
     from jobbforum.documents.badges import BadgeData
@@ -48,7 +48,7 @@ def badge_for(registration: Registration) -> BadgeData:
         role_label=str(ROLE_LABELS[registration.role]),
         organisation=organisation,
         event_title=registration.event.title,
-        event_when=event_time_text(registration.event),
+        event_when=when if when is not None else event_time_text(registration.event),
         round_label=person.round.name if person.round is not None and registration.role in (
             Role.participant, Role.mentor) else None,
     )
@@ -74,7 +74,14 @@ def badge_sheet(registrations: Sequence[Registration], *, layout: str = "a4-8up"
     are left out."""
     from jobbforum.documents import badges
 
-    data = [badge_for(r) for r in registrations if r.active_ticket is not None]
+    whens: dict[int, str] = {}  # formatted once per event, not once per badge
+    data = []
+    for registration in registrations:
+        if registration.active_ticket is None:
+            continue
+        if registration.event_id not in whens:
+            whens[registration.event_id] = event_time_text(registration.event)
+        data.append(badge_for(registration, when=whens[registration.event_id]))
     return badges.badge_sheet_pdf(data, layout=layout, progress=progress, title=title)
 
 
