@@ -162,3 +162,27 @@ def test_tampered_confirm_is_refused(db, event, staff_client):
     response = staff.post(f"/admin/events/{event.slug}/participants/import/confirm",
                           data={"filename": "r.csv", "content": "!!!not base64"})
     assert response.status_code == 400
+
+
+def test_booth_staff_badge_names_the_organisation(db, make_event, make_person, tmp_path):
+    from jobbforum.documents import tickets as ticket_documents
+    from jobbforum.models import ExhibitorRegistration, Organisation, OrganisationType
+    from jobbforum.services import registrations
+
+    event = make_event()
+    organisation = Organisation(name="Arbetsförmedlingen", normalised_name="arbetsformedlingen",
+                                type=list(OrganisationType)[0])
+    db.session.add(organisation)
+    db.session.flush()
+    exhibitor = ExhibitorRegistration(event_id=event.id, organisation_id=organisation.id,
+                                      contact_name="Kim", contact_email="kim@example.org")
+    db.session.add(exhibitor)
+    db.session.flush()
+    registration = registrations.register_person(event, make_person(name="Kim Berg"), Role.exhibitor,
+                                                 actor=None, actor_label="test",
+                                                 exhibitor_id=exhibitor.id)
+    db.session.commit()
+    badge = ticket_documents.badge_for(registration)
+    assert badge.organisation == "Arbetsförmedlingen" and badge.role == "exhibitor"
+    pdf = ticket_documents.badge_sheet([registration])
+    assert decode_qr_codes(pdf, tmp_path) == [registration.active_ticket.code]

@@ -20,6 +20,7 @@ def test_ticket_page_shows_large_qr_and_details(client, db, make_event):
     assert "<svg" in page and result.ticket.code in page
     assert "Olena Kovalenko" in page and "Jobbforum Uppsala" in page and "Kyrkogårdsgatan 10" in page
     assert f"/t/{result.token}/event.ics" in page and f"/t/{result.token}/ticket.pdf" in page
+    assert result.registration.person.participant_code not in page  # pseudonym stays internal
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
 

@@ -53,7 +53,7 @@ class SignUpForm(FlaskForm):
     gender = RadioField(_l("Gender (you can skip this)"), choices=GENDER_CHOICES,
                         validators=[Optional()], validate_choice=True)
     consent = BooleanField(_l("I agree that Jobbforum stores my name and contact details to "
-                              "send my ticket and count who comes."),
+                              "send my ticket and count who comes"),
                            validators=[DataRequired(message=_l(
                                "You need to agree so that we can register you."))])
     waitlist_ok = BooleanField(_l("Put me on the waiting list if the event is full"))
