@@ -38,7 +38,7 @@ def test_get_shows_short_form(client, make_event, make_round):
 
 @pytest.mark.parametrize("changes,field,message", [
     (dict(role=None), "role", "Choose how you take part."),
-    (dict(role="boss"), "role", "Not a valid choice"),
+    (dict(role="boss"), "role", "Choose how you take part."),
     (dict(name=""), "name", "Write your name."),
     (dict(name="x" * 201), "name", "The name is too long (at most 200 characters)."),
     (dict(phone="", email=""), "phone", "Write your mobile number or your email address (at least one)."),
@@ -49,8 +49,8 @@ def test_get_shows_short_form(client, make_event, make_round):
      "This is not a participant code. Check it, or leave the field empty."),
     (dict(participant_code="ZZZZ9999"), "participant_code",
      "We could not find this participant code with this mobile number or email."),
-    (dict(preferred_language="xx"), "preferred_language", "Not a valid choice"),
-    (dict(gender="robot"), "gender", "Not a valid choice"),
+    (dict(preferred_language="xx"), "preferred_language", "Choose a language."),
+    (dict(gender="robot"), "gender", "Choose one of the answers, or none."),
     (dict(consent=None), "consent", "You need to agree so that we can register you."),
 ])
 def test_every_validation_message(client, make_event, make_round, changes, field, message):
@@ -118,3 +118,9 @@ def test_draft_event_is_hidden(client, make_event):
 
     event = make_event(status=EventStatus.draft)
     assert client.get(f"/events/{event.slug}/register").status_code == 404
+
+
+def test_sign_up_is_rate_limited(client, make_event, rate_limits):
+    event = make_event()
+    statuses = [post(client, event, name="").status_code for _ in range(21)]
+    assert statuses[:20] == [400] * 20 and statuses[20] == 429

@@ -32,14 +32,31 @@ STATUS_LABELS = {
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 
 
+class ChoiceRadioField(RadioField):
+    """A radio group whose "not one of the choices" message is plain language, not WTForms'."""
+
+    def __init__(self, *args, invalid_message: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+        self.type = "RadioField"  # rendered as a radio group by macros/forms.html
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_message) from None
+
+
 class SignUpForm(FlaskForm):
     """Short, phone-first: a mobile number or an email is enough to get a ticket."""
 
-    role = RadioField(_l("I come as"), choices=ROLE_CHOICES,
-                      validators=[InputRequired(message=_l("Choose how you take part."))])
+    role = ChoiceRadioField(_l("I come as"), choices=ROLE_CHOICES,
+                            invalid_message=_l("Choose how you take part."),
+                            validators=[InputRequired(message=_l("Choose how you take part."))])
     name = StringField(_l("Your name"), validators=[
         DataRequired(message=_l("Write your name.")),
-        Length(max=200, message=_l("The name is too long (at most 200 characters)."))])
+        Length(max=200, message=_l("The name is too long (at most 200 characters)."))],
+        render_kw={"autocomplete": "name"})
     phone = StringField(_l("Mobile number"), validators=[Optional()],
                         render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
     email = StringField(_l("Email"), validators=[Optional()],
@@ -48,10 +65,13 @@ class SignUpForm(FlaskForm):
     participant_code = StringField(_l("Participant code (if you have one)"), validators=[Optional()],
                                    render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                               "spellcheck": "false"})
-    preferred_language = RadioField(_l("Language for emails"), choices=LANGUAGE_CHOICES, default="sv",
-                                    validators=[InputRequired(message=_l("Choose a language."))])
-    gender = RadioField(_l("Gender (you can skip this)"), choices=GENDER_CHOICES,
-                        validators=[Optional()], validate_choice=True)
+    preferred_language = ChoiceRadioField(
+        _l("Language for emails"), choices=LANGUAGE_CHOICES, default="sv",
+        invalid_message=_l("Choose a language."),
+        validators=[InputRequired(message=_l("Choose a language."))])
+    gender = ChoiceRadioField(_l("Gender (you can skip this)"), choices=GENDER_CHOICES,
+                              invalid_message=_l("Choose one of the answers, or none."),
+                              validators=[Optional()])
     consent = BooleanField(_l("I agree that Jobbforum stores my name and contact details to "
                               "send my ticket and count who comes"),
                            validators=[DataRequired(message=_l(
