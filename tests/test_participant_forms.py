@@ -124,3 +124,8 @@ def test_sign_up_is_rate_limited(client, make_event, rate_limits):
     event = make_event()
     statuses = [post(client, event, name="").status_code for _ in range(21)]
     assert statuses[:20] == [400] * 20 and statuses[20] == 429
+
+
+def test_event_page_links_to_sign_up(client, make_event):
+    event = make_event()
+    assert f"/events/{event.slug}/register" in client.get(f"/events/{event.slug}").get_data(as_text=True)
