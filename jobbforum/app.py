@@ -85,7 +85,7 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI, mail retry, tests: the default language
+    if not has_request_context():  # CLI and background work: the default language
         return languages[0]
     for candidate in (request.args.get("lang"), request.cookies.get("lang")):
         if candidate in languages:

@@ -132,7 +132,8 @@ def ticket(registration, token: str):  # type: ignore[no-untyped-def]
 @private_link
 def ticket_ics(registration, token: str):  # type: ignore[no-untyped-def]
     event = registration.event
-    body = ics.event_ics(event, url=url_for("public.event", slug=event.slug, _external=True))
+    body = ics.event_to_ics(ticket_documents.calendar_entry(
+        event, url=url_for("public.event", slug=event.slug, _external=True)))
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}.ics"'})
 

@@ -7,12 +7,18 @@ from flask.cli import FlaskGroup
 from jobbforum.cli.backup import backup, restore
 from jobbforum.cli.badges import badges
 from jobbforum.cli.demo import demo
+from jobbforum.cli.export import export
+from jobbforum.cli.indicators import indicators
 from jobbforum.cli.jobs import jobs
 from jobbforum.cli.mail import mail
+from jobbforum.cli.privacy import privacy
+from jobbforum.cli.survey import survey
 from jobbforum.cli.users import users
+from jobbforum.cli.workshops import workshops_group
 
 #: Commands registered on ``app.cli`` by the factory.
-COMMANDS = [users, demo, mail, jobs, backup, restore, badges]
+COMMANDS = [users, demo, mail, jobs, backup, restore, export, survey, indicators, privacy,
+            workshops_group, badges]
 
 
 def _create_app():  # type: ignore[no-untyped-def]

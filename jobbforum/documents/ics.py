@@ -1,35 +1,81 @@
-"""Calendar files (iCalendar, RFC 5545) for "add to calendar" links."""
+"""iCalendar documents (RFC 5545), made with the ``icalendar`` library: one event as an ``.ics``
+file, and a feed of many events for calendar subscriptions.
+
+Generic on purpose: callers pass plain values (:class:`CalendarEvent`), so workshop bookings,
+event tickets or anything else can use the same two functions. Times are aware UTC and are
+written as UTC (``…Z``); calendar apps show them in the reader's zone.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from icalendar import Calendar
-from icalendar import Event as VEvent
+from icalendar import Event as IcsEvent
 
-if TYPE_CHECKING:
-    from jobbforum.models import Event
+PRODID = "-//Jobbforum//Jobbforum//SV"
 
 
-def event_ics(event: Event, *, url: str = "", domain: str = "jobbforum") -> bytes:
-    """One VEVENT for ``event`` (times in UTC). Holds only the event's public details: no name,
-    no ticket code, so the file may be forwarded or synced to any calendar service."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Jobbforum//Jobbforum//SV")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    vevent = VEvent()
-    vevent.add("uid", f"event-{event.id}-{event.slug}@{domain}")
-    vevent.add("dtstamp", event.updated_at or event.created_at)
-    vevent.add("dtstart", event.starts_at)
-    vevent.add("dtend", event.ends_at)
-    vevent.add("summary", event.title)
-    location = ", ".join(part for part in (event.venue, event.address) if part)
-    if location:
-        vevent.add("location", location)
-    if event.description:
-        vevent.add("description", event.description)
-    if url:
-        vevent.add("url", url)
-    calendar.add_component(vevent)
-    return calendar.to_ical()
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One calendar entry. ``uid`` must be stable (same entry → same uid) so updates replace it."""
+
+    uid: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str = ""
+    description: str = ""
+    url: str = ""
+    #: Bumped when the entry changes, so clients pick up the new version.
+    sequence: int = 0
+    cancelled: bool = False
+
+
+def _calendar(name: str | None, method: str | None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+    return cal
+
+
+def _component(item: CalendarEvent, stamp: datetime) -> IcsEvent:
+    event = IcsEvent()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.starts_at.astimezone(UTC))
+    event.add("dtend", item.ends_at.astimezone(UTC))
+    event.add("summary", item.summary)
+    event.add("sequence", item.sequence)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    if item.location:
+        event.add("location", item.location)
+    if item.description:
+        event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    return event
+
+
+def event_to_ics(item: CalendarEvent, *, now: datetime | None = None) -> bytes:
+    """A single-event ``.ics`` file (``METHOD:PUBLISH``), e.g. to download or attach to a mail."""
+    cal = _calendar(None, "PUBLISH")
+    cal.add_component(_component(item, now or datetime.now(UTC)))
+    return cal.to_ical()
+
+
+def calendar_feed(items: Iterable[CalendarEvent], *, name: str,
+                  now: datetime | None = None) -> bytes:
+    """A feed of many events for a calendar subscription (``webcal://``)."""
+    cal = _calendar(name, None)
+    stamp = now or datetime.now(UTC)
+    for item in items:
+        cal.add_component(_component(item, stamp))
+    return cal.to_ical()

@@ -14,7 +14,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from jobbforum import mail as transport
-from jobbforum.models import Role
+from jobbforum.documents.ics import CalendarEvent
+from jobbforum.models import EventStatus, Role
 from jobbforum.services import mailer
 
 if TYPE_CHECKING:
@@ -83,6 +84,17 @@ def badge_sheet(registrations: Sequence[Registration], *, layout: str = "a4-8up"
             whens[registration.event_id] = event_time_text(registration.event)
         data.append(badge_for(registration, when=whens[registration.event_id]))
     return badges.badge_sheet_pdf(data, layout=layout, progress=progress, title=title)
+
+
+def calendar_entry(event: Event, *, url: str = "") -> CalendarEvent:
+    """The event for "add to calendar": only its public details (no name, no ticket code), so the
+    file may be forwarded or synced to any calendar service."""
+    return CalendarEvent(
+        uid=f"event-{event.id}-{event.slug}@jobbforum", summary=event.title,
+        starts_at=event.starts_at, ends_at=event.ends_at,
+        location=", ".join(part for part in (event.venue, event.address) if part),
+        description=event.description, url=url,
+        cancelled=event.status is EventStatus.cancelled)
 
 
 def event_time_text(event: Event) -> str:

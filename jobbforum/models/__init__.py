@@ -22,7 +22,10 @@ from jobbforum.models.workshops import (
     Audience,
     Booking,
     BookingStatus,
+    CalendarFeed,
+    Preference,
     Room,
+    ThemeSetting,
     Theme,
     WorkshopSession,
     session_rounds,
@@ -34,5 +37,5 @@ __all__ = [
     "ExhibitorRegistration", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
     "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",
-    "WorkshopSession", "event_rounds", "exhibitor_sectors", "session_rounds", "utcnow",
+    "WorkshopSession", "event_rounds", "CalendarFeed", "Preference", "ThemeSetting", "exhibitor_sectors", "session_rounds", "utcnow",
 ]
