@@ -213,8 +213,13 @@ def _jobbforum_attended(scope: sa.Select, bounds: tuple) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def _sessions_attended(scope: sa.Select, bounds: tuple) -> dict[int, dict[int, Theme]]:
-    """person id → {session id: theme} of the workshop sessions they were checked in to."""
+def sessions_attended(scope: sa.Select, bounds: tuple = (None, None)) -> dict[int, dict[int, Theme]]:
+    """person id → {session id: theme} of the workshop sessions they were checked in to.
+
+    The one definition of session attendance: a check-in of any of the person's tickets on the
+    check-in list of a workshop session (``scope`` selects person ids; ``bounds`` limits the
+    sessions' start times to ``[start, end)``).
+    """
     query = (_checked_in(scope)
              .add_columns(WorkshopSession.id, WorkshopSession.theme).distinct()
              .join(WorkshopSession, WorkshopSession.id == CheckInList.workshop_session_id)
@@ -244,7 +249,7 @@ def _rows(flt: AttendanceFilter) -> Iterator[tuple[Cell, ...]]:
     roles = _roles(scope)
     registered = _jobbforum_registered(scope, bounds)
     attended = _jobbforum_attended(scope, bounds)
-    sessions = _sessions_attended(scope, bounds)
+    sessions = sessions_attended(scope, bounds)
     booths = booth_visit_counts(scope)
     people = db.session.execute(
         sa.select(Person.id, Person.participant_code, Person.gender, ProgrammeRound.slug,

@@ -900,38 +900,30 @@ def _parse_at(value: Any) -> datetime | None:
 
 
 def session_attendance(person_ids: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
-    """Who attended which kind of group meeting, for the indicator export.
+    """Who attended which kind of group meeting, per person.
 
     Returns ``{person_id: {"kickoff": bool, "interview": bool, "networking": bool,
-    "mentor_training": bool, "other": bool, "sessions_attended": int}}``. A person attended a
-    theme when any of their tickets is checked in on the check-in list of a session of that
-    theme. With ``person_ids`` every given person is in the result (all false/0 if they attended
-    nothing); without, only people with at least one session check-in.
+    "mentor_training": bool, "other": bool, "sessions_attended": int}}``, using the one definition
+    of attendance in :func:`jobbforum.services.attendance.sessions_attended`. With ``person_ids``
+    every given person is in the result (all false/0 if they attended nothing); without, only
+    people with at least one session check-in.
     """
-    query = (
-        sa.select(Registration.person_id, WorkshopSession.theme, WorkshopSession.id)
-        .select_from(CheckIn)
-        .join(CheckInList, CheckIn.list_id == CheckInList.id)
-        .join(WorkshopSession, CheckInList.workshop_session_id == WorkshopSession.id)
-        .join(Ticket, CheckIn.ticket_id == Ticket.id)
-        .join(Registration, Ticket.registration_id == Registration.id)
-        .distinct()
-    )
+    from jobbforum.services.attendance import sessions_attended
+
     wanted = None if person_ids is None else list(person_ids)
+    scope = sa.select(Person.id)
     if wanted is not None:
-        query = query.where(Registration.person_id.in_(wanted))
+        scope = scope.where(Person.id.in_(wanted))
 
     def blank() -> dict[str, Any]:
         return {**{t.value: False for t in Theme}, "sessions_attended": 0}
 
     result: dict[int, dict[str, Any]] = {pid: blank() for pid in wanted or []}
-    seen: set[tuple[int, int]] = set()
-    for person_id, theme, session_id in db.session.execute(query):
+    for person_id, sessions in sessions_attended(scope).items():
         row = result.setdefault(person_id, blank())
-        row[theme.value] = True
-        if (person_id, session_id) not in seen:
-            seen.add((person_id, session_id))
-            row["sessions_attended"] += 1
+        for theme in sessions.values():
+            row[theme.value] = True
+        row["sessions_attended"] = len(sessions)
     return result
 
 
