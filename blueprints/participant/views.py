@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from blueprints.helpers import form_status
 from blueprints.participant import bp
 from blueprints.participant.forms import SignUpForm
 from jobbforum.documents import ics
@@ -84,9 +85,8 @@ def register(slug: str):  # type: ignore[no-untyped-def]
         else:
             commit_and_send([registrations.queue_confirmation(result.registration, result.token)])
             return redirect(url_for("participant.ticket", token=result.token, welcome=1))
-    status = 400 if form.errors else 200
     return render_template("participant/register.html", event=event, form=form, is_open=is_open,
-                           places_left=left), status
+                           places_left=left), form_status(form)
 
 
 def _show_error(form: SignUpForm, error: DomainError) -> None:
