@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from jobbforum.cli.backup import backup, restore
+from jobbforum.cli.badges import badges
 from jobbforum.cli.demo import demo
 from jobbforum.cli.devices import devices
 from jobbforum.cli.export import export
@@ -18,7 +19,7 @@ from jobbforum.cli.workshops import workshops_group
 
 #: Commands registered on ``app.cli`` by the factory.
 COMMANDS = [users, demo, mail, jobs, backup, restore, export, survey, indicators, privacy,
-            workshops_group, devices]
+            workshops_group, devices, badges]
 
 
 def _create_app():  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from random import Random
 
 from jobbforum.demo import base, checkin, indicators, workshops
+from jobbforum.demo import participants as participant_demo
 
 #: Demo event slug.
 DEMO_EVENT = "jobbforum-demo"
@@ -34,6 +35,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     base.load_rounds_and_events,
     base.load_rooms,
     base.load_people,
+    participant_demo.load_registrations,
     workshops.load_workshops,
     indicators.load_attendance,
     indicators.load_surveys,
