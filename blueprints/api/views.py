@@ -38,3 +38,6 @@ def ping():  # type: ignore[no-untyped-def]
                   status: {type: string, enum: [ok]}
     """
     return jsonify({"status": "ok"})
+
+
+from blueprints.api import exhibitors  # noqa: E402,F401  (exhibitor list endpoints)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-from jobbforum.demo import base
+from jobbforum.demo import base, exhibitors
 
 #: Demo event slug.
 DEMO_EVENT = "jobbforum-demo"
@@ -34,6 +34,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     base.load_rounds_and_events,
     base.load_rooms,
     base.load_people,
+    exhibitors.load_exhibitors,
 ]
 
 

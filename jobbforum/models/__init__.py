@@ -6,6 +6,7 @@ from jobbforum.models.checkins import ENTRANCE, CheckIn, CheckInList, Device
 from jobbforum.models.events import County, Event, EventKind, EventStatus, ProgrammeRound, event_rounds
 from jobbforum.models.exhibitors import (
     ExhibitorRegistration,
+    ExhibitorSettings,
     ExhibitorStatus,
     Organisation,
     OrganisationType,
@@ -31,7 +32,7 @@ from jobbforum.models.workshops import (
 __all__ = [
     "Audience", "AuditEvent", "Base", "Booking", "BookingStatus", "CheckIn", "CheckInList",
     "County", "Device", "ENTRANCE", "Employment", "Event", "EventKind", "EventStatus",
-    "ExhibitorRegistration", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
+    "ExhibitorRegistration", "ExhibitorSettings", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
     "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",
     "WorkshopSession", "event_rounds", "exhibitor_sectors", "session_rounds", "utcnow",

@@ -1,0 +1,209 @@
+"""Staff pages for exhibitors, sectors and collaboration partners.
+
+URLs:
+    /admin/events/<slug>/exhibitors                       list with filters (status, type, sector, q)
+    /admin/events/<slug>/exhibitors/<id>                  detail with decision, booth and notes forms
+    /admin/events/<slug>/exhibitors/<id>/status           approve / decline with reason / waitlist (POST)
+    /admin/events/<slug>/exhibitors/<id>/booth            assign a booth (POST)
+    /admin/events/<slug>/exhibitors/<id>/notes            staff notes (POST)
+    /admin/events/<slug>/exhibitors/booths                booth capacity and automatic numbering (POST)
+    /admin/events/<slug>/exhibitors/export.<csv|xlsx>     export
+    /admin/partners                                       collaboration partners by type and year
+    /admin/sectors, /admin/sectors/<id>                   the sector list
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.exhibitor import bp, emails
+from blueprints.exhibitor.forms import BoothForm, CapacityForm, NotesForm, SectorForm, StatusForm
+from blueprints.helpers import apply_domain_error, coordinator_required
+from jobbforum.documents.exports import csv_bytes, xlsx_bytes
+from jobbforum.extensions import db
+from jobbforum.models import ExhibitorStatus, Sector
+from jobbforum.services import audit, events, exhibitors, mailer
+from jobbforum.services.errors import DomainError, NotFound
+
+ADMIN = "/admin/events/<slug>/exhibitors"
+
+
+@bp.get(ADMIN)
+@coordinator_required
+def staff_list(slug: str) -> str:
+    event = events.get_event(slug)
+    filters = exhibitors.ExhibitorFilter.from_args(request.args, allow_status=True)
+    counts, settings = exhibitors.status_counts(event), exhibitors.settings_for(event)
+    db.session.commit()
+    return render_template("exhibitor/staff_list.html", event=event, filters=filters,
+                           exhibitors=exhibitors.list_exhibitors(event, filters, public=False),
+                           counts=counts, approved=counts[ExhibitorStatus.approved], settings=settings,
+                           sectors=exhibitors.list_sectors(active_only=False),
+                           capacity_form=CapacityForm(booth_capacity=settings.booth_capacity))
+
+
+def _detail(event: Any, exhibitor: Any, status: int = 200, **forms: Any):  # type: ignore[no-untyped-def]
+    forms.setdefault("status_form", StatusForm(status=exhibitor.status.value))
+    forms.setdefault("booth_form", BoothForm(booth_label=exhibitor.booth_label))
+    forms.setdefault("notes_form", NotesForm(notes=exhibitor.notes))
+    return render_template("exhibitor/staff_detail.html", event=event, exhibitor=exhibitor,
+                           **forms), status
+
+
+@bp.get(ADMIN + "/<int:exhibitor_id>")
+@coordinator_required
+def staff_detail(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
+    event = events.get_event(slug)
+    return _detail(event, exhibitors.get_exhibitor(event, exhibitor_id))
+
+
+@bp.post(ADMIN + "/<int:exhibitor_id>/status")
+@coordinator_required
+def staff_status(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
+    event = events.get_event(slug)
+    exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        previous = exhibitor.status
+        try:
+            exhibitors.set_status(exhibitor, ExhibitorStatus(form.status.data), actor=current_user,
+                                  reason=form.reason.data or "")
+            mail = emails.queue_decision(exhibitor) if exhibitor.status is not previous and \
+                exhibitor.status is not ExhibitorStatus.pending else None
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            if mail is not None:
+                mailer.deliver(mail)
+                db.session.commit()
+            flash(_("Saved: %(status)s.", status=_status_label(exhibitor.status)), "success")
+            return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
+    return _detail(event, exhibitor, 400, status_form=form)
+
+
+def _status_label(status: ExhibitorStatus) -> str:
+    from blueprints.exhibitor.labels import STATUS_LABELS
+
+    return str(STATUS_LABELS[status])
+
+
+@bp.post(ADMIN + "/<int:exhibitor_id>/booth")
+@coordinator_required
+def staff_booth(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
+    event = events.get_event(slug)
+    exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
+    form = BoothForm()
+    if form.validate_on_submit():
+        try:
+            exhibitors.assign_booth(exhibitor, form.booth_label.data or "", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
+    return _detail(event, exhibitor, 400, booth_form=form)
+
+
+@bp.post(ADMIN + "/<int:exhibitor_id>/notes")
+@coordinator_required
+def staff_notes(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
+    event = events.get_event(slug)
+    exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
+    form = NotesForm()
+    if not form.validate_on_submit():
+        return _detail(event, exhibitor, 400, notes_form=form)
+    exhibitors.set_notes(exhibitor, form.notes.data or "", actor=current_user)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
+
+
+@bp.post(ADMIN + "/booths")
+@coordinator_required
+def staff_booths(slug: str):  # type: ignore[no-untyped-def]
+    event = events.get_event(slug)
+    form = CapacityForm()
+    try:
+        if request.form.get("action") == "number":
+            assigned = exhibitors.auto_assign_booths(event, actor=current_user)
+            flash(_("%(n)s exhibitors got a booth number.", n=assigned), "success")
+        elif form.validate_on_submit():
+            exhibitors.set_booth_capacity(event, form.booth_capacity.data, actor=current_user)
+            flash(_("Saved."), "success")
+        else:
+            flash(" ".join(str(e) for e in form.booth_capacity.errors), "error")
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    db.session.commit()
+    return redirect(url_for("exhibitor.staff_list", slug=slug), 303)
+
+
+@bp.get(ADMIN + "/export.<fmt>")
+@coordinator_required
+def staff_export(slug: str, fmt: str) -> Response:
+    event = events.get_event(slug)
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound()
+    rows = exhibitors.export_rows(event)
+    audit.record("exhibitor.exported", actor=current_user, event_id=event.id,
+                 details={"format": fmt, "rows": len(rows)})
+    db.session.commit()
+    if fmt == "csv":
+        body, mimetype = csv_bytes(exhibitors.EXPORT_COLUMNS, rows), "text/csv; charset=utf-8"
+    else:
+        body = xlsx_bytes(exhibitors.EXPORT_COLUMNS, rows, title=_("Exhibitors"))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="exhibitors-{event.slug}.{fmt}"'})
+
+
+@bp.get("/admin/partners")
+@coordinator_required
+def partners() -> str:
+    return render_template("exhibitor/partners.html", report=exhibitors.collaboration_partners(),
+                           goal=25)
+
+
+@bp.route("/admin/sectors", methods=["GET", "POST"])
+@coordinator_required
+def sectors():  # type: ignore[no-untyped-def]
+    form = SectorForm()
+    if form.validate_on_submit():
+        try:
+            exhibitors.create_sector(slug=form.slug.data, name_sv=form.name_sv.data,
+                                     name_en=form.name_en.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("exhibitor.sectors"), 303)
+    return render_template("exhibitor/sectors.html", form=form,
+                           sectors=exhibitors.list_sectors(active_only=False)), 400 if form.errors else 200
+
+
+@bp.post("/admin/sectors/<int:sector_id>")
+@coordinator_required
+def sector_update(sector_id: int):  # type: ignore[no-untyped-def]
+    sector = db.session.get(Sector, sector_id)
+    if sector is None:
+        raise NotFound()
+    form = SectorForm(slug=sector.slug)
+    if form.validate_on_submit():
+        exhibitors.update_sector(sector, name_sv=form.name_sv.data, name_en=form.name_en.data,
+                                 active=form.active.data, actor=current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    else:
+        flash(_("Both names are required."), "error")
+    return redirect(url_for("exhibitor.sectors"), 303)
