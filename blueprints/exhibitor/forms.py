@@ -14,7 +14,15 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from blueprints.exhibitor.labels import NEED_LABELS, OFFER_LABELS, TYPE_LABELS, language_label
 from jobbforum.services import exhibitors as service
@@ -38,8 +46,7 @@ class ExhibitorForm(FlaskForm):
                        choices=[(k.value, v) for k, v in TYPE_LABELS.items()])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           render_kw={"type": "url", "inputmode": "url", "autocomplete": "url"})
-    description_sv = TextAreaField(_l("Short description in Swedish"),
-                                   validators=[Optional(), Length(max=1000)])
+    description_sv = TextAreaField(_l("Short description in Swedish"), validators=[Length(max=1000)])
     description_en = TextAreaField(_l("Short description in English"),
                                    validators=[Optional(), Length(max=1000)])
     sectors = MultiCheckboxField(_l("Sectors"), coerce=int)
@@ -59,7 +66,7 @@ class ExhibitorForm(FlaskForm):
                                      validators=[DataRequired(), NumberRange(min=1, max=service.MAX_BOOTH_STAFF)],
                                      render_kw={"inputmode": "numeric"})
     booth_staff_names = TextAreaField(_l("Names of the booth staff, one per line (you can add them later)"),
-                                      validators=[Optional(), Length(max=3000)])
+                                      validators=[Length(max=3000)])
     needs = MultiCheckboxField(_l("The booth needs"), choices=[(k, v) for k, v in NEED_LABELS.items()])
     logo = FileField(_l("Logo (PNG or JPEG, at most 2 MB)"),
                      render_kw={"accept": "image/png,image/jpeg"})
@@ -76,22 +83,16 @@ class ExhibitorForm(FlaskForm):
             try:
                 orgnumber.normalise(field.data)
             except orgnumber.OrgNumberInvalid as error:
-                from wtforms.validators import ValidationError
-
                 raise ValidationError(str(error.message)) from None
 
-    def validate_description_en(self, field: TextAreaField) -> None:
-        from wtforms.validators import ValidationError
-
-        if not (field.data or "").strip() and not (self.description_sv.data or "").strip():
+    def validate_description_sv(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip() and not (self.description_en.data or "").strip():
             raise ValidationError(_l("Describe the organisation in Swedish or English (or both)."))
 
     def staff_names(self) -> list[str]:
         return [line for line in (self.booth_staff_names.data or "").splitlines() if line.strip()]
 
     def validate_booth_staff_names(self, field: TextAreaField) -> None:
-        from wtforms.validators import ValidationError
-
         if self.booth_staff_count.data and len(self.staff_names()) > self.booth_staff_count.data:
             raise ValidationError(_l("You named more booth staff than the number of booth staff."))
 
@@ -100,7 +101,8 @@ class ExhibitorForm(FlaskForm):
 
         return service.ExhibitorDetails(
             name=self.name.data or "", type=OrganisationType(self.type.data),
-            org_number=self.org_number.data or "", website=self.website.data or "",
+            org_number=(self.org_number.data if self.org_number else "") or "",
+            website=self.website.data or "",
             description_sv=self.description_sv.data or "", description_en=self.description_en.data or "",
             sector_ids=list(self.sectors.data or []), offers=list(self.offers.data or []),
             languages=list(self.languages.data or []), needs=list(self.needs.data or []),

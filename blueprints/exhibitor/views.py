@@ -25,10 +25,20 @@ from blueprints.exhibitor.labels import template_labels
 from blueprints.helpers import apply_domain_error
 from jobbforum.extensions import db, limiter
 from jobbforum.models import EventStatus, ExhibitorRegistration
-from jobbforum.services import events, exhibitors, mailer, uploads
+from jobbforum.services import events, exhibitors, links, mailer, uploads
 from jobbforum.services.errors import DomainError
 
 bp.context_processor(template_labels)
+
+
+@bp.errorhandler(links.LinkInvalid)
+@bp.errorhandler(links.LinkExpired)
+@bp.errorhandler(links.LinkRevoked)
+@bp.errorhandler(exhibitors.RegistrationClosed)
+def link_problem(error: DomainError):  # type: ignore[no-untyped-def]
+    """A private link that does not work (or changes after the deadline): say why and what to do."""
+    db.session.rollback()
+    return render_template("exhibitor/link_error.html", error=error), error.http_status
 
 
 def _public_event(slug: str) -> Any:
