@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 from jobbforum.extensions import db as _db
@@ -30,7 +31,11 @@ def make_sector(db: Any) -> Callable[..., Sector]:
     counter = iter(range(1, 10_000))
 
     def build(slug: str | None = None, **kw: Any) -> Sector:
+        """A sector (the migration's default sectors exist until the first test's cleanup)."""
         n = next(counter)
+        existing = _db.session.scalar(sa.select(Sector).where(Sector.slug == slug)) if slug else None
+        if existing is not None:
+            return existing
         sector = Sector(slug=slug or f"sector-{n}", name_sv=kw.get("name_sv", f"Sektor {n}"),
                         name_en=kw.get("name_en", f"Sector {n}"), active=kw.get("active", True))
         _db.session.add(sector)

@@ -1,6 +1,7 @@
 """Staff pages for exhibitors, sectors and collaboration partners.
 
 URLs:
+    /admin/exhibitors                                     events with their exhibitor counts
     /admin/events/<slug>/exhibitors                       list with filters (status, type, sector, q)
     /admin/events/<slug>/exhibitors/<id>                  detail with decision, booth and notes forms
     /admin/events/<slug>/exhibitors/<id>/status           approve / decline with reason / waitlist (POST)
@@ -30,6 +31,14 @@ from jobbforum.services import audit, events, exhibitors, mailer
 from jobbforum.services.errors import DomainError, NotFound
 
 ADMIN = "/admin/events/<slug>/exhibitors"
+
+
+@bp.get("/admin/exhibitors")
+@coordinator_required
+def staff_overview() -> str:
+    listed = events.list_events()
+    return render_template("exhibitor/staff_overview.html", events=listed,
+                           counts={e.id: exhibitors.status_counts(e) for e in listed})
 
 
 @bp.get(ADMIN)
