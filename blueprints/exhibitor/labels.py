@@ -56,7 +56,15 @@ def sector_name(sector, lang: str) -> str:  # type: ignore[no-untyped-def]
     return sector.name_en if lang == "en" else sector.name_sv
 
 
+def _resolved(labels: dict) -> dict:  # type: ignore[type-arg]
+    return {key: str(label) for key, label in labels.items()}
+
+
 def template_labels() -> dict[str, object]:
-    return {"TYPE_LABELS": TYPE_LABELS, "OFFER_LABELS": OFFER_LABELS, "NEED_LABELS": NEED_LABELS,
-            "STATUS_LABELS": STATUS_LABELS, "language_label": language_label,
+    """The labels, translated once per rendering (a list of 300 cards would otherwise translate
+    the same few words thousands of times)."""
+    language_names = {code: language_label(code) for code in LANGUAGE_LABELS}
+    return {"TYPE_LABELS": _resolved(TYPE_LABELS), "OFFER_LABELS": _resolved(OFFER_LABELS),
+            "NEED_LABELS": _resolved(NEED_LABELS), "STATUS_LABELS": _resolved(STATUS_LABELS),
+            "language_label": lambda code: language_names.get(code, code),
             "sector_name": sector_name}

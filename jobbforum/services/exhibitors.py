@@ -490,10 +490,7 @@ def set_status(exhibitor: ExhibitorRegistration, status: ExhibitorStatus, *, act
     if status is exhibitor.status and reason == exhibitor.decline_reason:
         return exhibitor
     if status is ExhibitorStatus.approved and exhibitor.status is not ExhibitorStatus.approved:
-        # Lock the settings row so two staff approving at once cannot both take the last booth.
-        settings_for(exhibitor.event)
-        capacity = db.session.scalar(sa.select(ExhibitorSettings.booth_capacity).where(
-            ExhibitorSettings.event_id == exhibitor.event_id).with_for_update())
+        capacity = _lock_booths(exhibitor.event)
         if capacity is not None and approved_count(exhibitor.event) >= capacity:
             raise BoothsFull(_l("All %(n)s booths are taken. Raise the booth capacity or put the "
                                 "exhibitor on the waiting list.", n=capacity))
@@ -506,6 +503,15 @@ def set_status(exhibitor: ExhibitorRegistration, status: ExhibitorStatus, *, act
     _sync_booth_staff(exhibitor)
     _audit_changes(exhibitor, before, f"exhibitor.{status.value}", actor=actor, actor_label=actor_label)
     return exhibitor
+
+
+def _lock_booths(event: Event) -> int | None:
+    """The event's booth capacity, with its settings row locked until the transaction ends, so
+    two staff approving at once cannot both take the last booth (PostgreSQL; SQLite has a single
+    writer anyway)."""
+    settings_for(event)
+    return db.session.scalar(sa.select(ExhibitorSettings.booth_capacity).where(
+        ExhibitorSettings.event_id == event.id).with_for_update())
 
 
 def assign_booth(exhibitor: ExhibitorRegistration, label: str, *, actor: StaffUser | None,
