@@ -121,7 +121,7 @@ class EditExhibitorForm(ExhibitorForm):
 
 
 class BoothStaffForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name of the person"), validators=[DataRequired(), Length(max=200)])
 
 
 class StatusForm(FlaskForm):

@@ -64,7 +64,15 @@ def template_labels() -> dict[str, object]:
     """The labels, translated once per rendering (a list of 300 cards would otherwise translate
     the same few words thousands of times)."""
     language_names = {code: language_label(code) for code in LANGUAGE_LABELS}
-    return {"TYPE_LABELS": _resolved(TYPE_LABELS), "OFFER_LABELS": _resolved(OFFER_LABELS),
-            "NEED_LABELS": _resolved(NEED_LABELS), "STATUS_LABELS": _resolved(STATUS_LABELS),
+    types, statuses = _resolved(TYPE_LABELS), _resolved(STATUS_LABELS)
+    offers = _resolved(OFFER_LABELS)
+    return {"TYPE_LABELS": types, "OFFER_LABELS": offers,
+            "NEED_LABELS": _resolved(NEED_LABELS), "STATUS_LABELS": statuses,
             "language_label": lambda code: language_names.get(code, code),
-            "sector_name": sector_name}
+            "sector_name": sector_name,
+            # (value, label) pairs for the list filters
+            "TYPE_OPTIONS": [(key.value, label) for key, label in types.items()],
+            "STATUS_OPTIONS": [(key.value, label) for key, label in statuses.items()],
+            "OFFER_OPTIONS": list(offers.items()),
+            "LANGUAGE_OPTIONS": list(language_names.items()),
+            "sector_options": lambda sectors, lang: [(s.slug, sector_name(s, lang)) for s in sectors]}

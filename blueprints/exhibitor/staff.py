@@ -23,7 +23,8 @@ from flask_login import current_user
 
 from blueprints.exhibitor import bp, emails
 from blueprints.exhibitor.forms import BoothForm, CapacityForm, NotesForm, SectorForm, StatusForm
-from blueprints.helpers import apply_domain_error, coordinator_required
+from blueprints.exhibitor.common import attempt
+from blueprints.helpers import coordinator_required
 from jobbforum.documents.exports import csv_bytes, xlsx_bytes
 from jobbforum.extensions import db
 from jobbforum.models import ExhibitorStatus, Sector
@@ -75,25 +76,21 @@ def staff_detail(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
 def staff_status(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
     event = events.get_event(slug)
     exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
-    form = StatusForm()
-    if form.validate_on_submit():
-        previous = exhibitor.status
-        try:
-            exhibitors.set_status(exhibitor, ExhibitorStatus(form.status.data), actor=current_user,
-                                  reason=form.reason.data or "")
-            mail = emails.queue_decision(exhibitor) if exhibitor.status is not previous and \
-                exhibitor.status is not ExhibitorStatus.pending else None
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            if mail is not None:
-                mailer.deliver(mail)
-                db.session.commit()
-            flash(_("Saved: %(status)s.", status=_status_label(exhibitor.status)), "success")
-            return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
-    return _detail(event, exhibitor, 400, status_form=form)
+    form, previous, mails = StatusForm(), exhibitor.status, []
+
+    def decide() -> None:
+        exhibitors.set_status(exhibitor, ExhibitorStatus(form.status.data), actor=current_user,
+                              reason=form.reason.data or "")
+        if exhibitor.status not in (previous, ExhibitorStatus.pending):
+            mails.append(emails.queue_decision(exhibitor))
+
+    if not attempt(form, decide):
+        return _detail(event, exhibitor, 400, status_form=form)
+    for mail in mails:
+        mailer.deliver(mail)
+        db.session.commit()
+    flash(_("Saved: %(status)s.", status=_status_label(exhibitor.status)), "success")
+    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
 
 
 def _status_label(status: ExhibitorStatus) -> str:
@@ -108,17 +105,11 @@ def staff_booth(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
     event = events.get_event(slug)
     exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
     form = BoothForm()
-    if form.validate_on_submit():
-        try:
-            exhibitors.assign_booth(exhibitor, form.booth_label.data or "", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
-    return _detail(event, exhibitor, 400, booth_form=form)
+    if not attempt(form, lambda: exhibitors.assign_booth(exhibitor, form.booth_label.data or "",
+                                                         actor=current_user)):
+        return _detail(event, exhibitor, 400, booth_form=form)
+    flash(_("Saved."), "success")
+    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
 
 
 @bp.post(ADMIN + "/<int:exhibitor_id>/notes")
@@ -127,10 +118,8 @@ def staff_notes(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
     event = events.get_event(slug)
     exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
     form = NotesForm()
-    if not form.validate_on_submit():
+    if not attempt(form, lambda: exhibitors.set_notes(exhibitor, form.notes.data or "", actor=current_user)):
         return _detail(event, exhibitor, 400, notes_form=form)
-    exhibitors.set_notes(exhibitor, form.notes.data or "", actor=current_user)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
 
@@ -186,17 +175,10 @@ def partners() -> str:
 @coordinator_required
 def sectors():  # type: ignore[no-untyped-def]
     form = SectorForm()
-    if form.validate_on_submit():
-        try:
-            exhibitors.create_sector(slug=form.slug.data, name_sv=form.name_sv.data,
-                                     name_en=form.name_en.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("exhibitor.sectors"), 303)
+    if attempt(form, lambda: exhibitors.create_sector(slug=form.slug.data, name_sv=form.name_sv.data,
+                                                      name_en=form.name_en.data, actor=current_user)):
+        flash(_("Saved."), "success")
+        return redirect(url_for("exhibitor.sectors"), 303)
     return render_template("exhibitor/sectors.html", form=form,
                            sectors=exhibitors.list_sectors(active_only=False)), 400 if form.errors else 200
 

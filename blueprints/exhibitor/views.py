@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from blueprints.exhibitor import bp, emails
 from blueprints.exhibitor.forms import BoothStaffForm, EditExhibitorForm, ExhibitorForm
 from blueprints.exhibitor.labels import template_labels
-from blueprints.helpers import apply_domain_error
+from blueprints.exhibitor.common import attempt
 from jobbforum.extensions import db, limiter
 from jobbforum.models import EventStatus, ExhibitorRegistration
 from jobbforum.services import events, exhibitors, links, mailer, uploads
@@ -61,8 +61,7 @@ def public_list(slug: str) -> str:
     filters = exhibitors.ExhibitorFilter.from_args(request.args)
     return render_template("exhibitor/list.html", event=event, filters=filters,
                            exhibitors=exhibitors.list_exhibitors(event, filters),
-                           sectors=exhibitors.list_sectors(), offers=exhibitors.OFFERS,
-                           booth_languages=exhibitors.BOOTH_LANGUAGES,
+                           sectors=exhibitors.list_sectors(),
                            registration_open=exhibitors.is_open_for_exhibitors(event))
 
 
@@ -88,23 +87,19 @@ def register(slug: str):  # type: ignore[no-untyped-def]
         return render_template("exhibitor/closed.html", event=event), 403
     form = ExhibitorForm()
     form.set_choices(exhibitors.list_sectors(), _lang())
-    if form.validate_on_submit():
-        logo = None
-        try:
-            logo = _save_logo(form)
-            exhibitor, token = exhibitors.register_exhibitor(
-                event, form.details(_lang()), staff_names=form.staff_names(), logo_filename=logo,
-                consent_version=current_app.config["PRIVACY_TEXT_VERSION"])
-            mail = emails.queue_confirmation(exhibitor, token)
-        except DomainError as error:
-            db.session.rollback()
-            uploads.delete("logos", logo)
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            mailer.deliver(mail)
-            db.session.commit()
-            return redirect(url_for("exhibitor.registered", slug=event.slug), 303)
+    saved: dict[str, Any] = {}
+
+    def register_and_queue_mail() -> None:
+        saved["logo"] = _save_logo(form)
+        exhibitor, token = exhibitors.register_exhibitor(
+            event, form.details(_lang()), staff_names=form.staff_names(), logo_filename=saved["logo"],
+            consent_version=current_app.config["PRIVACY_TEXT_VERSION"])
+        saved["mail"] = emails.queue_confirmation(exhibitor, token)
+
+    if attempt(form, register_and_queue_mail, on_error=lambda: uploads.delete("logos", saved.get("logo"))):
+        mailer.deliver(saved["mail"])
+        db.session.commit()
+        return redirect(url_for("exhibitor.registered", slug=event.slug), 303)
     return render_template("exhibitor/register.html", event=event, form=form), 400 if form.errors else 200
 
 
@@ -137,22 +132,17 @@ def edit(token: str):  # type: ignore[no-untyped-def]
     exhibitor = exhibitors.exhibitor_for_link(token)
     db.session.commit()  # the link's last use
     form = _edit_form(exhibitor)
-    if form.validate_on_submit():
-        logo = None
-        try:
-            logo = _save_logo(form)
-            old_logo = exhibitor.logo_filename
-            exhibitors.update_exhibitor(exhibitor, form.details(), logo_filename=logo)
-        except DomainError as error:
-            db.session.rollback()
-            uploads.delete("logos", logo)
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            if logo and old_logo != logo:
-                uploads.delete("logos", old_logo)
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("exhibitor.edit", token=token), 303)
+    old_logo, saved = exhibitor.logo_filename, {}
+
+    def update() -> None:
+        saved["logo"] = _save_logo(form)
+        exhibitors.update_exhibitor(exhibitor, form.details(), logo_filename=saved["logo"])
+
+    if attempt(form, update, on_error=lambda: uploads.delete("logos", saved.get("logo"))):
+        if saved["logo"] and old_logo != saved["logo"]:
+            uploads.delete("logos", old_logo)
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for("exhibitor.edit", token=token), 303)
     return _edit_page(exhibitor, token, form, status=400 if form.errors else 200)
 
 
@@ -160,16 +150,9 @@ def edit(token: str):  # type: ignore[no-untyped-def]
 def add_staff(token: str):  # type: ignore[no-untyped-def]
     exhibitor = exhibitors.exhibitor_for_link(token)
     staff_form = BoothStaffForm()
-    if staff_form.validate_on_submit():
-        try:
-            exhibitors.add_booth_staff(exhibitor, staff_form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(staff_form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is added to the booth staff.", name=staff_form.name.data.strip()), "success")
-            return redirect(url_for("exhibitor.edit", token=token, _anchor="booth-staff"), 303)
+    if attempt(staff_form, lambda: exhibitors.add_booth_staff(exhibitor, staff_form.name.data)):
+        flash(_("%(name)s is added to the booth staff.", name=staff_form.name.data.strip()), "success")
+        return redirect(url_for("exhibitor.edit", token=token, _anchor="booth-staff"), 303)
     return _edit_page(exhibitor, token, _edit_form(exhibitor), staff_form, status=400)
 
 
