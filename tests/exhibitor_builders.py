@@ -27,6 +27,18 @@ def jpeg_bytes(size: tuple[int, int] = (64, 48), **save: Any) -> bytes:
 
 
 @pytest.fixture()
+def own_outbox(app: Any) -> Any:
+    """Mail sent by the test goes to an outbox of its own (other tests read the shared one)."""
+    import tempfile
+
+    previous = app.config["OUTBOX_DIR"]
+    with tempfile.TemporaryDirectory(prefix="outbox-") as directory:
+        app.config["OUTBOX_DIR"] = directory
+        yield directory
+    app.config["OUTBOX_DIR"] = previous
+
+
+@pytest.fixture()
 def make_sector(db: Any) -> Callable[..., Sector]:
     counter = iter(range(1, 10_000))
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from jobbforum.extensions import db as _db
 from jobbforum.models import ExhibitorRegistration, ExhibitorStatus
 from tests.conftest import TEST_PASSWORD, run_axe
-from tests.exhibitor_builders import make_exhibitor, make_sector, png_bytes  # noqa: F401
+from tests.exhibitor_builders import make_exhibitor, make_sector, own_outbox, png_bytes  # noqa: F401
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("own_outbox")]
 
 
 def _axe_clean(page, name):

@@ -23,10 +23,13 @@ from jobbforum.services import uploads
 from tests.exhibitor_builders import (  # noqa: F401
     make_exhibitor,
     make_sector,
+    own_outbox,
     png_bytes,
     registration_form,
 )
 from tests.test_uploads import crafted_bomb_png
+
+pytestmark = pytest.mark.usefixtures("own_outbox")
 
 
 @pytest.fixture()
@@ -203,7 +206,7 @@ def test_staff_pages_need_a_coordinator(client, staff_client, make_exhibitor):
 def test_staff_approve_decline_waitlist_with_emails(staff_client, make_exhibitor):
     client = staff_client()
     client.set_cookie("lang", "en")
-    exhibitor = make_exhibitor(staff_names=("Ahmed Aziz",))
+    exhibitor = make_exhibitor(staff_names=("Ahmed Aziz",), contact_language="en")
     url = f"/admin/events/{exhibitor.event.slug}/exhibitors/{exhibitor.id}"
     page = client.get(url).get_data(as_text=True)
     assert exhibitor.contact_email in page
@@ -325,3 +328,22 @@ def test_openapi_documents_the_exhibitor_list(client, db):
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/events/{slug}/exhibitors"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"slug", "type", "sector", "offer", "language", "q"}
+
+
+def test_every_booth_language_has_a_label():
+    from blueprints.exhibitor.labels import LANGUAGE_LABELS, OFFER_LABELS
+    from jobbforum.services.exhibitors import BOOTH_LANGUAGES, OFFERS
+
+    assert tuple(LANGUAGE_LABELS) == BOOTH_LANGUAGES and tuple(OFFER_LABELS) == OFFERS
+
+
+def test_staff_renew_link_revokes_the_old_one(staff_client, en_client, make_exhibitor):
+    exhibitor = make_exhibitor(contact_language="en")
+    client = staff_client()
+    url = f"/admin/events/{exhibitor.event.slug}/exhibitors/{exhibitor.id}/link"
+    assert client.post(url).status_code == 303
+    assert en_client.get(f"/exhibitor/edit/{exhibitor.token}").status_code == 410
+    mail = _db.session.scalar(sa.select(OutgoingMail))
+    new_token = mail.text.split("/exhibitor/edit/")[1].split()[0]
+    assert en_client.get(f"/exhibitor/edit/{new_token}").status_code == 200
+    assert "Earlier links no longer work" in mail.text

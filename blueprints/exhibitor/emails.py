@@ -23,12 +23,13 @@ def _queue(exhibitor: ExhibitorRegistration, template: str, subject: str, **cont
     return mailer.queue(exhibitor.contact_email, subject, text, html)
 
 
-def queue_confirmation(exhibitor: ExhibitorRegistration, token: str) -> OutgoingMail:
-    """Thanks for registering, with the private link to change the registration."""
+def queue_confirmation(exhibitor: ExhibitorRegistration, token: str, *, renewed: bool = False) -> OutgoingMail:
+    """Thanks for registering (or: here is a new link), with the private link to change the
+    registration."""
     with force_locale(exhibitor.contact_language):
         return _queue(exhibitor, "registered",
                       _("Your exhibitor registration for %(event)s", event=exhibitor.event.title),
-                      link=_absolute("exhibitor.edit", token=token),
+                      link=_absolute("exhibitor.edit", token=token), renewed=renewed,
                       deadline=exhibitors.edit_deadline(exhibitor.event))
 
 

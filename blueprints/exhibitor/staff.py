@@ -5,6 +5,7 @@ URLs:
     /admin/events/<slug>/exhibitors                       list with filters (status, type, sector, q)
     /admin/events/<slug>/exhibitors/<id>                  detail with decision, booth and notes forms
     /admin/events/<slug>/exhibitors/<id>/status           approve / decline with reason / waitlist (POST)
+    /admin/events/<slug>/exhibitors/<id>/link             revoke the edit links, email a new one (POST)
     /admin/events/<slug>/exhibitors/<id>/booth            assign a booth (POST)
     /admin/events/<slug>/exhibitors/<id>/notes            staff notes (POST)
     /admin/events/<slug>/exhibitors/booths                booth capacity and automatic numbering (POST)
@@ -97,6 +98,20 @@ def _status_label(status: ExhibitorStatus) -> str:
     from blueprints.exhibitor.labels import STATUS_LABELS
 
     return str(STATUS_LABELS[status])
+
+
+@bp.post(ADMIN + "/<int:exhibitor_id>/link")
+@coordinator_required
+def staff_renew_link(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
+    event = events.get_event(slug)
+    exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
+    token = exhibitors.renew_link(exhibitor, actor=current_user)
+    mail = emails.queue_confirmation(exhibitor, token, renewed=True)
+    db.session.commit()
+    mailer.deliver(mail)
+    db.session.commit()
+    flash(_("A new link was sent to the contact person; older links no longer work."), "success")
+    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
 
 
 @bp.post(ADMIN + "/<int:exhibitor_id>/booth")

@@ -344,6 +344,17 @@ def register_exhibitor(event: Event, details: ExhibitorDetails, *, staff_names: 
     return exhibitor, token
 
 
+def renew_link(exhibitor: ExhibitorRegistration, *, actor: StaffUser | None,
+               actor_label: str = "") -> str:
+    """Revoke every live edit link of the exhibitor and issue a new one (e.g. the contact person
+    changed, or a link was forwarded by mistake); returns the new token."""
+    revoked = links.revoke_all(LINK_PURPOSE, exhibitor.id)
+    token = links.issue(LINK_PURPOSE, exhibitor.id, expires_at=edit_deadline(exhibitor.event))
+    audit.record("exhibitor.link_renewed", actor=actor, actor_label=actor_label, obj=exhibitor,
+                 event_id=exhibitor.event_id, details={"revoked": revoked})
+    return token
+
+
 def _already_registered(organisation: Organisation | None) -> AlreadyRegistered:
     name = organisation.name if organisation is not None else ""
     return AlreadyRegistered(
