@@ -86,3 +86,51 @@ def test_control_without_the_lock_overbooks(app, make_event, make_exhibitor, mon
     monkeypatch.setattr(exhibitors, "_lock_booths", unlocked)
     assert _approve_concurrently(app, ids, monkeypatch) == ["approved", "approved"]
     assert _approved(event) == 2  # the race the lock prevents
+
+
+def test_double_submit_registers_once(app, make_event, monkeypatch):
+    """Two submissions of the same organisation at once: both pass the look-up (the control part:
+    the race window is real), the database's unique constraint lets exactly one through and the
+    other gets the friendly "already registered" answer, not a server error."""
+    event = make_event()
+    event_class, event_id = type(event), event.id
+    barrier = threading.Barrier(2)
+    real_find = exhibitors.find_organisation
+    seen: list[object] = []
+
+    def find_together(number, name):
+        found = real_find(number, name)
+        seen.append(found)
+        barrier.wait(timeout=5)
+        return found
+
+    monkeypatch.setattr(exhibitors, "find_organisation", find_together)
+    outcomes: list[str] = []
+
+    def register():
+        with app.app_context():
+            try:
+                exhibitors.register_exhibitor(
+                    _db.session.get(event_class, event_id),
+                    exhibitors.ExhibitorDetails(name="Svea Logistik AB", org_number="556036-0793",
+                                                type=exhibitors.OrganisationType.employer,
+                                                contact_name="Karin", contact_email="k@example.se",
+                                                description_sv="Lager."),
+                    consent_version="test")
+                _db.session.commit()
+                outcomes.append("registered")
+            except exhibitors.AlreadyRegistered:
+                _db.session.rollback()
+                outcomes.append("already_registered")
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=register) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert seen == [None, None]  # neither saw the other: only the constraint can decide
+    assert sorted(outcomes) == ["already_registered", "registered"]
+    _db.session.expire_all()
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(ExhibitorRegistration)) == 1
