@@ -7,7 +7,7 @@ through the WSGI test client, interleaving the pages so that they see the same m
 * ``ping``           – ``GET /api/v1/ping`` (the baseline: the app's fixed cost per request)
 * ``list_filtered``  – ``GET /events/<slug>/exhibitors?offer=internships&language=ar``
 * ``list_search``    – ``GET /events/<slug>/exhibitors?q=bygg&type=employer``
-* ``list_all``       – ``GET /events/<slug>/exhibitors`` (every approved exhibitor)
+* ``list_all``       – ``GET /events/<slug>/exhibitors`` (no filter: the first page of 48 cards)
 * ``api_filtered``   – ``GET /api/v1/events/<slug>/exhibitors?offer=internships&language=ar``
 
 Goal: p99 of the filtered list below 30 ms. Run ``python bench/bench_exhibitors.py [--requests N] [--json]``.

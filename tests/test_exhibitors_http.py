@@ -347,3 +347,17 @@ def test_staff_renew_link_revokes_the_old_one(staff_client, en_client, make_exhi
     new_token = mail.text.split("/exhibitor/edit/")[1].split()[0]
     assert en_client.get(f"/exhibitor/edit/{new_token}").status_code == 200
     assert "Earlier links no longer work" in mail.text
+
+
+def test_public_list_pages_keep_the_filters(en_client, make_event, make_exhibitor):
+    from blueprints.exhibitor.views import PAGE_SIZE
+
+    event = make_event()
+    for n in range(PAGE_SIZE + 2):
+        make_exhibitor(event, name=f"Företag {n:03d} AB", status=ExhibitorStatus.approved, offers=["jobs"])
+    first = en_client.get(f"/events/{event.slug}/exhibitors?offer=jobs").get_data(as_text=True)
+    assert f"{PAGE_SIZE + 2} exhibitors" in first and first.count('class="card exhibitor-card"') == PAGE_SIZE
+    assert "page=2" in first and "offer=jobs" in first.split('rel="next"')[1].split(">")[0]
+    second = en_client.get(f"/events/{event.slug}/exhibitors?offer=jobs&page=2").get_data(as_text=True)
+    assert second.count('class="card exhibitor-card"') == 2 and "Företag 049 AB" in second
+    assert en_client.get(f"/events/{event.slug}/exhibitors?page=99").status_code == 200

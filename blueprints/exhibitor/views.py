@@ -55,12 +55,22 @@ def _lang() -> str:
     return locale.language if locale else "sv"
 
 
+#: Cards per page of the public list (a phone scrolls well through this many; more pages follow).
+PAGE_SIZE = 48
+
+
 @bp.get("/events/<slug>/exhibitors")
 def public_list(slug: str) -> str:
     event = _public_event(slug)
     filters = exhibitors.ExhibitorFilter.from_args(request.args)
-    return render_template("exhibitor/list.html", event=event, filters=filters,
-                           exhibitors=exhibitors.list_exhibitors(event, filters),
+    total = exhibitors.count_exhibitors(event, filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
+    return render_template("exhibitor/list.html", event=event, filters=filters, total=total,
+                           exhibitors=exhibitors.list_exhibitors(event, filters, limit=PAGE_SIZE,
+                                                                 offset=(page - 1) * PAGE_SIZE),
+                           page=page, pages=pages, page_args=args,
                            sectors=exhibitors.list_sectors(),
                            registration_open=exhibitors.is_open_for_exhibitors(event))
 

@@ -661,19 +661,33 @@ def _filtered(query: sa.Select[Any], filters: ExhibitorFilter) -> sa.Select[Any]
     return query
 
 
-def list_exhibitors(event: Event, filters: ExhibitorFilter = ExhibitorFilter(), *,
-                    public: bool = True) -> list[ExhibitorRegistration]:
-    """The event's exhibitors matching ``filters``, by name, with organisation and sectors loaded
-    in two queries. ``public`` lists approved exhibitors only."""
+def _list_query(event: Event, filters: ExhibitorFilter, public: bool) -> sa.Select[Any]:
     query = (sa.select(ExhibitorRegistration).join(ExhibitorRegistration.organisation)
-             .where(ExhibitorRegistration.event_id == event.id)
-             .options(contains_eager(ExhibitorRegistration.organisation),
-                      selectinload(ExhibitorRegistration.sectors))
-             .order_by(sa.func.lower(Organisation.name), ExhibitorRegistration.id))
+             .where(ExhibitorRegistration.event_id == event.id))
     if public:
         query = query.where(ExhibitorRegistration.status == ExhibitorStatus.approved)
         filters = ExhibitorFilter(**{**filters.__dict__, "status": None})
-    return list(db.session.scalars(_filtered(query, filters)).unique())
+    return _filtered(query, filters)
+
+
+def list_exhibitors(event: Event, filters: ExhibitorFilter = ExhibitorFilter(), *,
+                    public: bool = True, limit: int | None = None,
+                    offset: int = 0) -> list[ExhibitorRegistration]:
+    """The event's exhibitors matching ``filters``, by name, with organisation and sectors loaded
+    in two queries. ``public`` lists approved exhibitors only; ``limit``/``offset`` page."""
+    query = (_list_query(event, filters, public)
+             .options(contains_eager(ExhibitorRegistration.organisation),
+                      selectinload(ExhibitorRegistration.sectors))
+             .order_by(sa.func.lower(Organisation.name), ExhibitorRegistration.id)
+             .limit(limit).offset(offset))
+    return list(db.session.scalars(query).unique())
+
+
+def count_exhibitors(event: Event, filters: ExhibitorFilter = ExhibitorFilter(), *,
+                     public: bool = True) -> int:
+    """How many exhibitors :func:`list_exhibitors` would list without a limit."""
+    query = _list_query(event, filters, public).with_only_columns(sa.func.count(ExhibitorRegistration.id))
+    return db.session.scalar(query) or 0
 
 
 def status_counts(event: Event) -> dict[ExhibitorStatus, int]:
