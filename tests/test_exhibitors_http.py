@@ -361,3 +361,5 @@ def test_public_list_pages_keep_the_filters(en_client, make_event, make_exhibito
     second = en_client.get(f"/events/{event.slug}/exhibitors?offer=jobs&page=2").get_data(as_text=True)
     assert second.count('class="card exhibitor-card"') == 2 and "Företag 049 AB" in second
     assert en_client.get(f"/events/{event.slug}/exhibitors?page=99").status_code == 200
+    odd = en_client.get(f"/events/{event.slug}/exhibitors?slug=x&_external=1&page=abc&offer=jobs")
+    assert odd.status_code == 200

@@ -66,7 +66,7 @@ def public_list(slug: str) -> str:
     total = exhibitors.count_exhibitors(event, filters)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "lang") and v}
+    args = {k: v for k, v in request.args.items() if k in exhibitors.FILTER_PARAMETERS and v}
     return render_template("exhibitor/list.html", event=event, filters=filters, total=total,
                            exhibitors=exhibitors.list_exhibitors(event, filters, limit=PAGE_SIZE,
                                                                  offset=(page - 1) * PAGE_SIZE),

@@ -52,6 +52,8 @@ NEEDS = ("table", "power", "screen")
 #: Arabic, Dari, Persian, Somali, Tigrinya, Ukrainian and more.
 BOOTH_LANGUAGES = ("sv", "en", "ar", "fa", "prs", "ps", "so", "ti", "am", "uk", "ru", "tr", "ku",
                    "bs", "es", "fr", "de", "pl", "zh", "th")
+#: Query parameters of the public list and the API.
+FILTER_PARAMETERS = ("type", "sector", "offer", "language", "q")
 #: Link purpose of the exhibitor's private edit page.
 LINK_PURPOSE = "exhibitor"
 #: Actor label in the audit log for changes made through the private link.
