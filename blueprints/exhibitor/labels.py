@@ -64,11 +64,14 @@ def template_labels() -> dict[str, object]:
     """The labels, translated once per rendering (a list of 300 cards would otherwise translate
     the same few words thousands of times)."""
     language_names = {code: language_label(code) for code in LANGUAGE_LABELS}
+    card_text = _resolved({"offers": _l("Offers:"), "languages": _l("Languages at the booth:")})
     types, statuses = _resolved(TYPE_LABELS), _resolved(STATUS_LABELS)
     offers = _resolved(OFFER_LABELS)
     return {"TYPE_LABELS": types, "OFFER_LABELS": offers,
             "NEED_LABELS": _resolved(NEED_LABELS), "STATUS_LABELS": statuses,
             "language_label": lambda code: language_names.get(code, code),
+            "LANGUAGE_NAMES": language_names,
+            "CARD_TEXT": card_text,
             "sector_name": sector_name,
             # (value, label) pairs for the list filters
             "TYPE_OPTIONS": [(key.value, label) for key, label in types.items()],
