@@ -114,29 +114,31 @@ def staff_renew_link(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-d
     return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
 
 
+def _detail_action(slug: str, exhibitor_id: int, form: Any, form_name: str,
+                   action: Any):  # type: ignore[no-untyped-def]
+    """Run ``action(exhibitor)`` behind one of the detail page's small forms."""
+    event = events.get_event(slug)
+    exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
+    if not attempt(form, lambda: action(exhibitor)):
+        return _detail(event, exhibitor, 400, **{form_name: form})
+    flash(_("Saved."), "success")
+    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
+
+
 @bp.post(ADMIN + "/<int:exhibitor_id>/booth")
 @coordinator_required
 def staff_booth(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
-    event = events.get_event(slug)
-    exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
     form = BoothForm()
-    if not attempt(form, lambda: exhibitors.assign_booth(exhibitor, form.booth_label.data or "",
-                                                         actor=current_user)):
-        return _detail(event, exhibitor, 400, booth_form=form)
-    flash(_("Saved."), "success")
-    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
+    return _detail_action(slug, exhibitor_id, form, "booth_form", lambda exhibitor: exhibitors.assign_booth(
+        exhibitor, form.booth_label.data or "", actor=current_user))
 
 
 @bp.post(ADMIN + "/<int:exhibitor_id>/notes")
 @coordinator_required
 def staff_notes(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
-    event = events.get_event(slug)
-    exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
     form = NotesForm()
-    if not attempt(form, lambda: exhibitors.set_notes(exhibitor, form.notes.data or "", actor=current_user)):
-        return _detail(event, exhibitor, 400, notes_form=form)
-    flash(_("Saved."), "success")
-    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
+    return _detail_action(slug, exhibitor_id, form, "notes_form", lambda exhibitor: exhibitors.set_notes(
+        exhibitor, form.notes.data or "", actor=current_user))
 
 
 @bp.post(ADMIN + "/booths")

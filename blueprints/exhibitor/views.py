@@ -2,7 +2,7 @@
 
 URLs:
     /events/<slug>/exhibitors                      approved exhibitors; GET filters type, sector,
-                                                   offer, language, q (work without JavaScript)
+                                                   offer, language, q and page (no JavaScript needed)
     /events/<slug>/exhibitors/<id>                 one approved exhibitor
     /events/<slug>/exhibitors/register             registration form
     /events/<slug>/exhibitors/register/done        confirmation
