@@ -69,7 +69,7 @@ def public_list(slug: str) -> str:
     args = {k: v for k, v in request.args.items() if k in exhibitors.FILTER_PARAMETERS and v}
     return render_template("exhibitor/list.html", event=event, filters=filters, total=total,
                            exhibitors=exhibitors.list_exhibitors(event, filters, limit=PAGE_SIZE,
-                                                                 offset=(page - 1) * PAGE_SIZE),
+                                                                 offset=(page - 1) * PAGE_SIZE, cards=True),
                            page=page, pages=pages, page_args=args,
                            sectors=exhibitors.list_sectors(),
                            registration_open=exhibitors.is_open_for_exhibitors(event))

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from jobbforum.i18n import lazy_text as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from jobbforum.codes import new_participant_code
 from jobbforum.extensions import db
@@ -672,16 +672,28 @@ def _list_query(event: Event, filters: ExhibitorFilter, public: bool) -> sa.Sele
     return _filtered(query, filters)
 
 
+#: What a card in the public list shows: only these columns are loaded for it.
+_CARD_COLUMNS = (ExhibitorRegistration.id, ExhibitorRegistration.event_id,
+                 ExhibitorRegistration.organisation_id, ExhibitorRegistration.status,
+                 ExhibitorRegistration.offers, ExhibitorRegistration.languages,
+                 ExhibitorRegistration.booth_label, ExhibitorRegistration.logo_filename)
+
+
 def list_exhibitors(event: Event, filters: ExhibitorFilter = ExhibitorFilter(), *,
-                    public: bool = True, limit: int | None = None,
-                    offset: int = 0) -> list[ExhibitorRegistration]:
+                    public: bool = True, limit: int | None = None, offset: int = 0,
+                    cards: bool = False) -> list[ExhibitorRegistration]:
     """The event's exhibitors matching ``filters``, by name, with organisation and sectors loaded
-    in two queries. ``public`` lists approved exhibitors only; ``limit``/``offset`` page."""
+    in two queries. ``public`` lists approved exhibitors only; ``limit``/``offset`` page;
+    ``cards`` loads only what a card in the public list shows (the list's hot path)."""
+    organisation = contains_eager(ExhibitorRegistration.organisation)
+    if cards:
+        organisation = organisation.load_only(Organisation.id, Organisation.name, Organisation.type)
     query = (_list_query(event, filters, public)
-             .options(contains_eager(ExhibitorRegistration.organisation),
-                      selectinload(ExhibitorRegistration.sectors))
+             .options(organisation, selectinload(ExhibitorRegistration.sectors))
              .order_by(sa.func.lower(Organisation.name), ExhibitorRegistration.id)
              .limit(limit).offset(offset))
+    if cards:
+        query = query.options(load_only(*_CARD_COLUMNS))
     return list(db.session.scalars(query).unique())
 
 
