@@ -11,7 +11,7 @@ PORT ?= 5000
 # make run is a local, single-user development server: debug mode, a local secret key in instance/.
 RUN_ENV := JOBBFORUM_DEBUG=1
 
-.PHONY: run test test-sqlite test-postgresql setup vendor translations bench lint clean help
+.PHONY: run test test-sqlite test-postgresql setup vendor translations compile-translations bench lint clean help
 
 help:
 	@echo "make run   - install, migrate, load demo data and serve http://$(HOST):$(PORT)"
@@ -20,7 +20,7 @@ help:
 
 $(INSTALLED): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip "setuptools>=68" wheel
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -33,11 +33,18 @@ vendor: $(NODE_INSTALLED)
 	mkdir -p static/vendor
 	cp node_modules/jsqr/dist/jsQR.js static/vendor/jsQR.js
 
-translations: $(INSTALLED)
-	$(VENV)/bin/pybabel compile --use-fuzzy -q -d jobbforum/translations 2>/dev/null || \
-		$(VENV)/bin/pybabel compile -d jobbforum/translations
+# Compile the gettext catalogues (part of every set-up).
+compile-translations: $(INSTALLED)
+	$(VENV)/bin/pybabel -q compile -d jobbforum/translations
 
-setup: $(INSTALLED) vendor translations
+# For developers: extract every translatable string, update the catalogues, compile.
+translations: $(INSTALLED)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location \
+		--sort-output -o jobbforum/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -N -i jobbforum/translations/messages.pot -d jobbforum/translations
+	$(MAKE) compile-translations
+
+setup: $(INSTALLED) vendor compile-translations
 
 run: setup
 	$(RUN_ENV) $(JF) db upgrade
@@ -54,6 +61,8 @@ test: setup
 	JOBBFORUM_TEST_DB=sqlite $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "=== Test suite on PostgreSQL ==="; \
 	JOBBFORUM_TEST_DB=postgresql $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	echo "=== Dependency audit ==="; \
+	$(PY) .ci/audit-deps || rc=$$?; \
 	if [ $$rc -ne 0 ]; then echo "make test: FAILED (exit $$rc)"; fi; \
 	exit $$rc
 

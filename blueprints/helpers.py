@@ -53,6 +53,36 @@ def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
         flash(error.message, "error")
 
 
+def run_form(form: FlaskForm, operation: Callable[[], Any], *, success: str,
+             redirect_to: str | Callable[[Any], str]) -> Any | None:
+    """The usual POST: validate, call the service, commit, flash, redirect.
+
+    Returns the redirect response, or ``None`` when the form must be shown again (not submitted,
+    invalid, or the service refused: then the transaction is rolled back and the error is put
+    on its field). What was typed stays in the form either way.
+    """
+    from flask import redirect
+
+    from jobbforum.extensions import db
+
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = operation()
+    except DomainError as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def form_status(form: FlaskForm) -> int:
+    """400 when a submitted form is shown again with errors, else 200."""
+    return 400 if form.errors else 200
+
+
 def template_globals() -> dict[str, Any]:
     from flask_babel import format_date, format_datetime, get_locale
 

@@ -173,3 +173,14 @@ def test_csrf_accepted_with_token(client, make_staff, csrf_enabled):
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD,
                                            "csrf_token": token})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("password", ["password123", "qwertyuiop", "1234567890", "Q1W2E3R4T5"])
+def test_common_breached_passwords_refused(db, password):
+    with pytest.raises(InvalidInput, match="common"):
+        users.create_user("c@example.org", password, StaffRole.door)
+
+
+def test_no_composition_rules(db):
+    user = users.create_user("d@example.org", "tre gröna hästar", StaffRole.door)
+    assert user.id

@@ -9,12 +9,12 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from blueprints.fields import MultiCheckboxField
 from jobbforum.models import County, EventKind, EventStatus
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only a–z, 0–9 and hyphens."))
@@ -52,7 +52,7 @@ class EventForm(FlaskForm):
                             validators=[Optional(), NumberRange(min=1, max=100000)])
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), validators=[Optional()])
-    rounds = SelectMultipleField(_l("Programme rounds invited"), coerce=int)
+    rounds = MultiCheckboxField(_l("Programme rounds invited"), coerce=int)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
     def validate_ends_at(self, field: DateTimeLocalField) -> None:

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import EventForm, RoundForm
-from blueprints.helpers import apply_domain_error, coordinator_required, door_required
-from jobbforum.extensions import db
+from blueprints.helpers import coordinator_required, door_required, form_status, run_form
 from jobbforum.models import County, EventKind, EventStatus
 from jobbforum.services import events
-from jobbforum.services.errors import DomainError
 from jobbforum.timeutil import local_to_utc, utc_to_local
 
 _DATETIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
@@ -76,18 +74,11 @@ def event_list() -> str:
 def event_new():  # type: ignore[no-untyped-def]
     form = EventForm()
     _round_choices(form)
-    if form.validate_on_submit():
-        try:
-            created = events.create_event(actor=current_user, rounds=_selected_rounds(form),
-                                          **_event_form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The event %(title)s was created.", title=created.title), "success")
-            return redirect(url_for("admin.event_list"))
-    return render_template("admin/event_form.html", form=form, event=None), 400 if form.errors else 200
+    done = run_form(form, lambda: events.create_event(
+        actor=current_user, rounds=_selected_rounds(form), **_event_form_data(form)),
+        success=_("The event was created."), redirect_to=url_for("admin.event_list"))
+    return done or (render_template("admin/event_form.html", form=form, event=None),
+                    form_status(form))
 
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
@@ -103,18 +94,11 @@ def event_edit(slug: str):  # type: ignore[no-untyped-def]
         for name in _DATETIME_FIELDS:
             value = getattr(event, name)
             getattr(form, name).data = utc_to_local(value, tz).replace(tzinfo=None) if value else None
-    if form.validate_on_submit():
-        try:
-            events.update_event(event, actor=current_user, rounds=_selected_rounds(form),
-                                **_event_form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.event_list"))
-    return render_template("admin/event_form.html", form=form, event=event), 400 if form.errors else 200
+    done = run_form(form, lambda: events.update_event(
+        event, actor=current_user, rounds=_selected_rounds(form), **_event_form_data(form)),
+        success=_("Saved."), redirect_to=url_for("admin.event_list"))
+    return done or (render_template("admin/event_form.html", form=form, event=event),
+                    form_status(form))
 
 
 @bp.get("/rounds")
@@ -133,17 +117,10 @@ def _round_form_data(form: RoundForm) -> dict[str, Any]:
 @coordinator_required
 def round_new():  # type: ignore[no-untyped-def]
     form = RoundForm()
-    if form.validate_on_submit():
-        try:
-            events.create_round(actor=current_user, **_round_form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The round was created."), "success")
-            return redirect(url_for("admin.round_list"))
-    return render_template("admin/round_form.html", form=form, round=None), 400 if form.errors else 200
+    done = run_form(form, lambda: events.create_round(actor=current_user, **_round_form_data(form)),
+                    success=_("The round was created."), redirect_to=url_for("admin.round_list"))
+    return done or (render_template("admin/round_form.html", form=form, round=None),
+                    form_status(form))
 
 
 @bp.route("/rounds/<slug>/edit", methods=["GET", "POST"])
@@ -153,15 +130,8 @@ def round_edit(slug: str):  # type: ignore[no-untyped-def]
     form = RoundForm(obj=programme_round)
     if not form.is_submitted():
         form.county.data = programme_round.county.value
-    if form.validate_on_submit():
-        try:
-            events.update_round(programme_round, actor=current_user, **_round_form_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.round_list"))
-    return render_template("admin/round_form.html", form=form, round=programme_round), \
-        400 if form.errors else 200
+    done = run_form(form, lambda: events.update_round(
+        programme_round, actor=current_user, **_round_form_data(form)),
+        success=_("Saved."), redirect_to=url_for("admin.round_list"))
+    return done or (render_template("admin/round_form.html", form=form, round=programme_round),
+                    form_status(form))

@@ -1,4 +1,6 @@
-"""The workshops area."""
+"""The workshops area: coordinator pages under /admin/workshops, the participant booking page
+from the emailed private link (/b/<token>), calendar feeds (/cal/<secret>.ics) and the
+facilitators' roll call."""
 
 from flask import Blueprint
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-from jobbforum.demo import base, exhibitors
+from jobbforum.demo import base, exhibitors, indicators, workshops
 
 #: Demo event slug.
 DEMO_EVENT = "jobbforum-demo"
@@ -35,6 +35,9 @@ STEPS: list[Callable[[DemoContext], None]] = [
     base.load_rooms,
     base.load_people,
     exhibitors.load_exhibitors,
+    workshops.load_workshops,
+    indicators.load_attendance,
+    indicators.load_surveys,
 ]
 
 

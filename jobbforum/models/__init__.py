@@ -23,7 +23,10 @@ from jobbforum.models.workshops import (
     Audience,
     Booking,
     BookingStatus,
+    CalendarFeed,
+    Preference,
     Room,
+    ThemeSetting,
     Theme,
     WorkshopSession,
     session_rounds,
@@ -35,5 +38,5 @@ __all__ = [
     "ExhibitorRegistration", "ExhibitorSettings", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
     "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",
-    "WorkshopSession", "event_rounds", "exhibitor_sectors", "session_rounds", "utcnow",
+    "WorkshopSession", "event_rounds", "CalendarFeed", "Preference", "ThemeSetting", "exhibitor_sectors", "session_rounds", "utcnow",
 ]

@@ -77,6 +77,8 @@ class WorkshopSession(TimestampMixin, Base):
     #: E.g. "Interpretation to Arabic".
     language_support: Mapped[str] = mapped_column(sa.String(200), default="")
     audience: Mapped[Audience] = mapped_column(enum_type(Audience, "audience"), default=Audience.both)
+    #: Bookings may be cancelled (by the person) until this time; ``None``: 24 hours before start.
+    cancel_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     room: Mapped[Room] = relationship()
     rounds: Mapped[list[ProgrammeRound]] = relationship(secondary=session_rounds)
@@ -107,6 +109,70 @@ class Booking(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: Place in the session's queue, given under the session's row lock: the waiting list is
+    #: served in this order. Increases with every booking or re-booking of the session.
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When a waitlisted booking got its seat (by a cancellation or a coordinator).
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     session: Mapped[WorkshopSession] = relationship(back_populates="bookings")
     person: Mapped[Person] = relationship()
+
+
+class ThemeSetting(Base):
+    """How people of one round get a session of one theme.
+
+    Without a row, people book directly (first come, first served, with a waiting list).
+    With ``collect_preferences`` they rank the sessions instead, and a coordinator assigns
+    everyone at once (:mod:`jobbforum.services.workshop_assign`).
+    """
+
+    __tablename__ = "workshop_theme_settings"
+    __table_args__ = (sa.UniqueConstraint("round_id", "theme"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programme_rounds.id", ondelete="CASCADE"), index=True
+    )
+    theme: Mapped[Theme] = mapped_column(enum_type(Theme, "theme"))
+    collect_preferences: Mapped[bool] = mapped_column(default=False)
+
+
+class Preference(Base):
+    """A person's ranking of one session (rank 1 is the first choice) for round-wide assignment."""
+
+    __tablename__ = "workshop_preferences"
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "session_id"),
+        sa.UniqueConstraint("person_id", "theme", "rank"),
+        sa.CheckConstraint("rank >= 1", name="rank_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("workshop_sessions.id", ondelete="CASCADE"), index=True
+    )
+    #: Copied from the session so "one rank per theme" is a schema constraint.
+    theme: Mapped[Theme] = mapped_column(enum_type(Theme, "theme"))
+    rank: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    session: Mapped[WorkshopSession] = relationship()
+
+
+class CalendarFeed(Base):
+    """The secret that names a person's personal iCalendar feed (``/cal/<secret>.ics``).
+
+    The secret is random (not derived from personal data) and can be replaced to cut off an old
+    subscription.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), unique=True
+    )
+    secret: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

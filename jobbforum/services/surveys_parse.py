@@ -28,9 +28,9 @@ Values
 =====================  ======================================================================
 ``participant_code``   normalised as everywhere (:func:`jobbforum.codes.normalise_participant_code`:
                        upper-case, no spaces or hyphens, I/L → 1 and O → 0), after also removing
-                       any whitespace and dash characters; then 6–12 characters of Crockford
-                       base32 (0-9, A-Z without I, L, O, U), the last of which may be a
-                       check symbol (Crockford base32 or ``*~$=U``)
+                       any whitespace and dash characters; then 4–16 characters of 0-9 and
+                       A-Z, the same rule as for codes imported with a roster
+                       (:func:`jobbforum.codes.is_acceptable_imported_code`)
 ``answered_on``        ``YYYY-MM-DD``; in XLSX also a date or date-time cell (the date is kept)
 ``employment``         ``none``, ``part_time`` or ``full_time`` (case-insensitive; ``-`` or a
                        space may stand for ``_``)
@@ -58,6 +58,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import string
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from jobbforum.codes import CROCKFORD, normalise_participant_code
+from jobbforum.codes import normalise_participant_code
 
 __all__ = [
     "COLUMNS",
@@ -99,14 +100,12 @@ MAX_ERRORS = 500
 #: Upper bound of ``interviews``: a typo guard (job interviews in one reference period).
 MAX_INTERVIEWS = 1000
 
-#: Participant codes: Crockford base32 (no I, L, O, U), 8-10 characters plus an optional check
-#: symbol in practice (:func:`jobbforum.codes.new_participant_code` makes 8 + 1); any length in
-#: this range is accepted and whether the code exists is the caller's check.
-CODE_ALPHABET = frozenset(CROCKFORD)
-#: The last character may also be one of Crockford's extra check symbols.
-CODE_LAST_ALPHABET = frozenset(CROCKFORD + "*~$=U")
-CODE_MIN_LENGTH = 6
-CODE_MAX_LENGTH = 12
+#: Participant codes: what :func:`jobbforum.codes.is_acceptable_imported_code` accepts (codes the
+#: app makes are 8 Crockford base32 characters + a check character; codes imported with a roster
+#: may be any 4–16 letters and digits). Whether the code exists is the caller's check.
+CODE_ALPHABET = frozenset(string.digits + string.ascii_uppercase)
+CODE_MIN_LENGTH = 4
+CODE_MAX_LENGTH = 16
 
 
 def N_(message: str) -> str:
@@ -317,10 +316,10 @@ MSG_CODE_LENGTH = N_(
 )
 MSG_CODE_CHARACTERS = N_(
     "\"%(value)s\" contains %(characters)s, which participant codes do not use; expected digits "
-    "0-9 and the letters A-Z except U (U, *, ~, $ and = only as the last, check character)."
+    "0-9 and the letters A-Z."
 )
 MSG_NOT_A_CODE = N_(
-    "\"%(value)s\" is not a participant code; expected 6 to 12 characters: digits 0-9 and the "
+    "\"%(value)s\" is not a participant code; expected 4 to 16 characters: digits 0-9 and the "
     "letters A-Z."
 )
 MSG_DUPLICATE_CODE = N_(
@@ -437,7 +436,8 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
+            NotImplementedError, RuntimeError):
         raise _FileProblem(MSG_XLSX_UNREADABLE) from None
     if unpacked > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise _FileProblem(MSG_XLSX_TOO_LARGE, limit_mb=MAX_XLSX_UNCOMPRESSED_BYTES // (1024 * 1024))
@@ -621,9 +621,7 @@ def _to_code(cell: Cell) -> str:
     # Non-ASCII is rejected before upper-casing: "ß".upper() is "SS", a valid pair.
     bad = {char for char in text if not char.isascii()}
     code = text if bad else normalise_participant_code(text)
-    bad.update(char for char in code[:-1] if char not in CODE_ALPHABET)
-    if code and code[-1] not in CODE_LAST_ALPHABET:
-        bad.add(code[-1])
+    bad.update(char for char in code if char not in CODE_ALPHABET)
     if bad:
         shown = ", ".join(repr(char) for char in sorted(bad)[:5])
         raise _Invalid(MSG_CODE_CHARACTERS, value=_show(cell), characters=shown)

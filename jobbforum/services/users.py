@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,6 +14,8 @@ from jobbforum.services import audit
 from jobbforum.services.errors import AccountLocked, Conflict, InvalidCredentials, InvalidInput
 
 MIN_PASSWORD_LENGTH = 10
+#: How many of the most common breached passwords are refused.
+COMMON_PASSWORDS_CHECKED = 10_000
 #: A hash of nothing, checked against when the email is unknown so both paths take the same time.
 _DUMMY_HASH = generate_password_hash("not a real password")
 
@@ -22,12 +25,24 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    """The 10,000 commonest passwords from breach corpora (ranked list shipped with zxcvbn)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS_CHECKED])
+
+
 def check_password_policy(password: str) -> None:
-    """Length is what matters; no composition rules (NIST SP 800-63B)."""
+    """NIST SP 800-63B: a minimum length and no commonly breached passwords; no composition
+    rules (no "one digit and one capital"), which only make passwords harder to remember."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > 256:
         raise InvalidInput("The password must be at most 256 characters.")
+    if password.lower() in _common_passwords():
+        raise InvalidInput("This password is one of the most common ones in data breaches. "
+                           "Choose another, for example a few unrelated words.")
 
 
 def find_user(email: str) -> StaffUser | None:

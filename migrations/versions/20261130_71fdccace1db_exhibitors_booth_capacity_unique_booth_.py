@@ -1,7 +1,7 @@
 """exhibitors: booth capacity, unique booth labels, contact language, default sectors
 
 Revision ID: 71fdccace1db
-Revises: ad30f614ffe0
+Revises: 2c64143357e2
 Create Date: 2026-11-30 05:48:08.570499
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '71fdccace1db'
-down_revision = 'ad30f614ffe0'
+down_revision = '2c64143357e2'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,76 @@
+"""Background jobs for cron: ``jobbforum jobs run`` runs each registered job once.
+
+Safe to run on several hosts at once: each job runs under a database lock (a PostgreSQL
+advisory lock held for the job's transaction); a host that cannot take the lock skips that
+job. On SQLite (a single host) the write lock of ``BEGIN IMMEDIATE`` serialises runs. Jobs
+must be idempotent: running one twice in a row does nothing the second time.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from jobbforum.extensions import db
+
+
+@dataclass
+class JobResult:
+    name: str
+    ran: bool
+    summary: str
+
+
+#: name → function returning a one-line summary. Areas register their jobs with :func:`job`.
+JOBS: dict[str, Callable[[], str]] = {}
+
+
+def job(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
+    def decorator(function: Callable[[], str]) -> Callable[[], str]:
+        JOBS[name] = function
+        return function
+
+    return decorator
+
+
+def _lock_key(name: str) -> int:
+    return zlib.crc32(f"jobbforum.job.{name}".encode()) & 0x7FFFFFFF
+
+
+def try_lock(name: str) -> bool:
+    """Take the job's lock for the current transaction; ``False`` if another host holds it."""
+    if db.engine.dialect.name == "postgresql":
+        return bool(db.session.scalar(sa.text("SELECT pg_try_advisory_xact_lock(:k)"),
+                                      {"k": _lock_key(name)}))
+    return True
+
+
+def run_jobs(names: list[str] | None = None) -> list[JobResult]:
+    """Run the named jobs (default: all), each in its own transaction under its lock."""
+    results = []
+    for name in names or sorted(JOBS):
+        if name not in JOBS:
+            raise KeyError(name)
+        try:
+            if not try_lock(name):
+                db.session.rollback()
+                results.append(JobResult(name, False, "skipped: running on another host"))
+                continue
+            summary = JOBS[name]()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        results.append(JobResult(name, True, summary))
+    return results
+
+
+@job("mail-retry")
+def _retry_mail() -> str:
+    from jobbforum.services import mailer
+
+    sent, failed = mailer.retry_pending()
+    return f"sent {sent}, not sent {failed}"
