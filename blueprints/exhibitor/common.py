@@ -1,4 +1,9 @@
-"""The one way this area's views run a service call behind a form."""
+"""Running a service call behind a form when something must happen around the commit.
+
+The usual case is :func:`blueprints.helpers.run_form`. :func:`attempt` is for the views that must
+clean up after a refused call (delete an uploaded logo) or act after the commit (deliver the
+queued mail, which must only leave once the registration is stored).
+"""
 
 from __future__ import annotations
 

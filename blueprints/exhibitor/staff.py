@@ -25,7 +25,7 @@ from flask_login import current_user
 from blueprints.exhibitor import bp, emails
 from blueprints.exhibitor.forms import BoothForm, CapacityForm, NotesForm, SectorForm, StatusForm
 from blueprints.exhibitor.common import attempt
-from blueprints.helpers import coordinator_required
+from blueprints.helpers import coordinator_required, form_status, run_form
 from jobbforum.documents.exports import csv_bytes, xlsx_bytes
 from jobbforum.extensions import db
 from jobbforum.models import ExhibitorStatus, Sector
@@ -119,10 +119,9 @@ def _detail_action(slug: str, exhibitor_id: int, form: Any, form_name: str,
     """Run ``action(exhibitor)`` behind one of the detail page's small forms."""
     event = events.get_event(slug)
     exhibitor = exhibitors.get_exhibitor(event, exhibitor_id)
-    if not attempt(form, lambda: action(exhibitor)):
-        return _detail(event, exhibitor, 400, **{form_name: form})
-    flash(_("Saved."), "success")
-    return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
+    done = run_form(form, lambda: action(exhibitor), success=_("Saved."),
+                    redirect_to=url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id))
+    return done or _detail(event, exhibitor, 400, **{form_name: form})
 
 
 @bp.post(ADMIN + "/<int:exhibitor_id>/booth")
@@ -192,12 +191,11 @@ def partners() -> str:
 @coordinator_required
 def sectors():  # type: ignore[no-untyped-def]
     form = SectorForm()
-    if attempt(form, lambda: exhibitors.create_sector(slug=form.slug.data, name_sv=form.name_sv.data,
-                                                      name_en=form.name_en.data, actor=current_user)):
-        flash(_("Saved."), "success")
-        return redirect(url_for("exhibitor.sectors"), 303)
-    return render_template("exhibitor/sectors.html", form=form,
-                           sectors=exhibitors.list_sectors(active_only=False)), 400 if form.errors else 200
+    done = run_form(form, lambda: exhibitors.create_sector(
+        slug=form.slug.data, name_sv=form.name_sv.data, name_en=form.name_en.data, actor=current_user),
+        success=_("Saved."), redirect_to=url_for("exhibitor.sectors"))
+    return done or (render_template("exhibitor/sectors.html", form=form,
+                                    sectors=exhibitors.list_sectors(active_only=False)), form_status(form))
 
 
 @bp.post("/admin/sectors/<int:sector_id>")

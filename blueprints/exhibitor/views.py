@@ -23,6 +23,7 @@ from blueprints.exhibitor import bp, emails
 from blueprints.exhibitor.forms import BoothStaffForm, EditExhibitorForm, ExhibitorForm
 from blueprints.exhibitor.labels import template_labels
 from blueprints.exhibitor.common import attempt
+from blueprints.helpers import run_form
 from jobbforum.extensions import db, limiter
 from jobbforum.models import EventStatus, ExhibitorRegistration
 from jobbforum.services import events, exhibitors, links, mailer, uploads
@@ -160,10 +161,10 @@ def edit(token: str):  # type: ignore[no-untyped-def]
 def add_staff(token: str):  # type: ignore[no-untyped-def]
     exhibitor = exhibitors.exhibitor_for_link(token)
     staff_form = BoothStaffForm()
-    if attempt(staff_form, lambda: exhibitors.add_booth_staff(exhibitor, staff_form.name.data)):
-        flash(_("%(name)s is added to the booth staff.", name=staff_form.name.data.strip()), "success")
-        return redirect(url_for("exhibitor.edit", token=token, _anchor="booth-staff"), 303)
-    return _edit_page(exhibitor, token, _edit_form(exhibitor), staff_form, status=400)
+    done = run_form(staff_form, lambda: exhibitors.add_booth_staff(exhibitor, staff_form.name.data),
+                    success=_("%(name)s is added to the booth staff.", name=(staff_form.name.data or "").strip()),
+                    redirect_to=url_for("exhibitor.edit", token=token, _anchor="booth-staff"))
+    return done or _edit_page(exhibitor, token, _edit_form(exhibitor), staff_form, status=400)
 
 
 @bp.post("/exhibitor/edit/<token>/staff/<int:registration_id>/remove")

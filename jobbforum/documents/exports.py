@@ -27,16 +27,21 @@ def safe_text(value: str) -> str:
     return value
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool | int | float | date | datetime):
+def safe_cell(value: Any) -> Any:
+    """A cell value no spreadsheet evaluates: text that could start a formula gets a ``'``.
+
+    ``None`` stays ``None`` (writers make it an empty cell); numbers, booleans, dates stay typed;
+    enums become their stored value; lists become comma-separated text.
+    """
+    if value is None or isinstance(value, bool | int | float | date | datetime):
         return value
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
-        value = value.value
     if isinstance(value, list | tuple | set):
-        value = ", ".join(str(v) for v in value)
-    return safe_text(str(value))
+        value = ", ".join(str(getattr(v, "value", v)) for v in value)
+    return safe_text(str(getattr(value, "value", value)))
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else safe_cell(value)
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
