@@ -79,6 +79,7 @@ def build_world(app: Flask) -> World:
     db.session.flush()
     booking_token = links.issue(ws.LINK_PURPOSE, person.id, expires_at=now + timedelta(days=30))
     feed_secret = ws.feed_secret(person)
+    exhibitor, exhibitor_token, logo = _exhibitor(event)
     for role in ("door", "coordinator", "admin"):
         users.create_user(f"{role}@example.org", PASSWORD, StaffRole(role), actor_label="test")
     db.session.commit()
@@ -88,7 +89,8 @@ def build_world(app: Flask) -> World:
         "list_id": entrance.id, "checkin_id": outcome.checkin_id, "session_id": session.id,
         "booking_id": booking.id, "room_id": room.id, "code": person.participant_code,
         "fmt": "csv", "theme": Theme.interview.value, "filename": "css/site.css",
-        "device_token": device_token,
+        "device_token": device_token, "exhibitor_id": exhibitor.id, "sector_id":
+        exhibitor.sectors[0].id, "name": logo,
     }
     world = World(values)
     for endpoint in ("participant.ticket", "participant.ticket_ics", "participant.ticket_pdf"):
@@ -97,7 +99,41 @@ def build_world(app: Flask) -> World:
                      "workshops.rank", "workshops.booking_ics"):
         world.secrets[(endpoint, "token")] = ("participant", booking_token)
     world.secrets[("workshops.feed", "secret")] = ("participant", feed_secret)
+    for endpoint in ("exhibitor.edit", "exhibitor.add_staff", "exhibitor.remove_staff"):
+        world.secrets[(endpoint, "token")] = ("exhibitor", exhibitor_token)
+    world.secrets[("exhibitor.remove_staff", "registration_id")] = (
+        "*", exhibitor.booth_staff[0].id)
     # Round-level pages take the round's slug, not the event's.
     for endpoint in ("admin.round_edit", "workshops.assign", "workshops.round_settings"):
         world.secrets[(endpoint, "slug")] = ("*", programme_round.slug)
     return world
+
+
+def png_bytes(size: tuple[int, int] = (40, 20)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 90, 160)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _exhibitor(event: Any) -> tuple[Any, str, str]:
+    """An approved exhibitor with one sector, one booth staff member and a stored logo."""
+    import io
+
+    from jobbforum.models import ExhibitorStatus, OrganisationType
+    from jobbforum.services import exhibitors, uploads
+
+    sector = exhibitors.create_sector(slug="it", name_sv="IT", name_en="IT", actor=None,
+                                      actor_label="test")
+    logo = uploads.save_image(io.BytesIO(png_bytes()))
+    details = exhibitors.ExhibitorDetails(
+        name="Exempel AB", type=OrganisationType.employer, contact_name="Kim",
+        contact_email="kim@example.se", description_sv="Vi anställer", offers=["jobs"],
+        languages=["sv"], sector_ids=[sector.id], booth_staff_count=2)
+    exhibitor, token = exhibitors.register_exhibitor(
+        event, details, staff_names=["Sam Berg"], logo_filename=logo, consent_version="test")
+    exhibitors.set_status(exhibitor, ExhibitorStatus.approved, actor=None, actor_label="test")
+    return exhibitor, token, logo
