@@ -27,6 +27,7 @@ from tests.production_builders import PASSWORD, ROLES, build_world
 
 EXPECTED: dict[tuple[str, str], str] = {
     # (endpoint, method)                           anon part  exh door coord admin device
+    ('admin.audit_log', 'GET'):                   " 302  302  302  403  403  200  302",
     ('admin.dashboard', 'GET'):                   " 302  302  302  403  200  200  302",
     ('admin.door_home', 'GET'):                   " 302  302  302  200  200  200  302",
     ('admin.event_edit', 'GET'):                  " 302  302  302  403  200  200  302",
@@ -159,14 +160,29 @@ def role_client(app: Any, role: str, world: Any) -> Any:
     return client
 
 
+def audit_rows(app: Any) -> list[tuple[Any, ...]]:
+    import sqlalchemy as sa
+
+    from jobbforum.extensions import db
+    from jobbforum.models import AuditEvent
+
+    with app.app_context():
+        table = AuditEvent.__table__
+        rows = db.session.execute(sa.select(table).order_by(table.c.id)).all()
+        db.session.remove()
+    return [tuple(row) for row in rows]
+
+
 def walk(app: Any, role: str) -> dict[tuple[str, str], set[int]]:
-    """Statuses seen by ``role`` on every route, on a fresh world."""
+    """Statuses seen by ``role`` on every route, on a fresh world. No route may change or delete
+    an audit entry that existed before (the log is append-only)."""
     from jobbforum.extensions import db
 
     _clean(app)
     with app.app_context():
         world = build_world(app)
         db.session.remove()
+    before = audit_rows(app)
     client = role_client(app, role, world)
     seen: dict[tuple[str, str], set[int]] = {}
     with app.test_request_context():
@@ -176,6 +192,7 @@ def walk(app: Any, role: str) -> dict[tuple[str, str], set[int]]:
             body = {"json": {}} if url.startswith("/api/") else {"data": {}}
             response = client.open(url, method=method, **(body if method != "GET" else {}))
             seen.setdefault((endpoint, method), set()).add(response.status_code)
+    assert audit_rows(app)[:len(before)] == before, f"an audit entry changed while {role} walked"
     return seen
 
 

@@ -85,3 +85,17 @@ class RoundForm(FlaskForm):
     def validate_ends_on(self, field: DateField) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The round must end after it starts."))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log viewer's filters (a GET form: it only narrows what is shown)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    actor = StringField(_l("Actor (email or label contains)"),
+                        validators=[Optional(), Length(max=120)])
+    event = SelectField(_l("Event"), validators=[Optional()])
+    since = DateField(_l("From date"), validators=[Optional()])
+    until = DateField(_l("To date"), validators=[Optional()])

@@ -7,26 +7,29 @@ URLs (all under /admin):
     /events/<slug>/edit         edit
     /rounds, /rounds/new        list, create
     /rounds/<slug>/edit         edit
+    /audit                      the audit log, filtered and paginated (admins; read-only)
 """
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.admin import bp
-from blueprints.admin.forms import EventForm, RoundForm
+from blueprints.admin.forms import AuditFilterForm, EventForm, RoundForm
 from blueprints.helpers import (
+    admin_required,
     coordinator_required,
     door_required,
     form_status,
     run_form,
 )
 from jobbforum.models import County, EventKind, EventStatus
-from jobbforum.services import events
+from jobbforum.services import audit, events
 from jobbforum.timeutil import local_to_utc, utc_to_local
 
 _DATETIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
@@ -140,3 +143,35 @@ def round_edit(slug: str):  # type: ignore[no-untyped-def]
         success=_("Saved."), redirect_to=url_for("admin.round_list"))
     return done or (render_template("admin/round_form.html", form=form, round=programme_round),
                     form_status(form))
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log() -> Any:
+    """Read-only: there is no route that edits or deletes an audit entry."""
+    form = AuditFilterForm(request.args, meta={"csrf": False})
+    form.action.choices = [("", _("All actions"))] + [(a, a) for a in audit.action_names()]
+    form.event.choices = [("", _("All events"))] + [
+        (str(e.id), f"{e.title} ({e.slug})") for e in events.list_events()]
+    filters = audit.AuditFilter()
+    if form.validate():
+        filters = _audit_filter(form)
+    page = request.args.get("page", 1, type=int) or 1
+    rows, total = audit.search(filters, page=page, per_page=AUDIT_PAGE_SIZE)
+    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/audit.html", form=form, rows=rows, total=total, page=page,
+                           pages=pages, args=args), form_status(form)
+
+
+def _audit_filter(form: AuditFilterForm) -> audit.AuditFilter:
+    tz = current_app.config["TIMEZONE"]
+    since = local_to_utc(datetime.combine(form.since.data, time()), tz) if form.since.data else None
+    until = (local_to_utc(datetime.combine(form.until.data + timedelta(days=1), time()), tz)
+             - timedelta(microseconds=1)) if form.until.data else None
+    return audit.AuditFilter(action=form.action.data or "", actor=(form.actor.data or "").strip(),
+                             event_id=int(form.event.data) if form.event.data else None,
+                             since=since, until=until)
