@@ -122,6 +122,21 @@ def _register_hooks(app: Flask) -> None:
 
     app.context_processor(template_globals)
 
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        # NUL is never valid input, and PostgreSQL cannot store or even compare it: refuse it
+        # once, here, as bad input (found by fuzzing the API) instead of failing deep inside.
+        from flask import abort
+
+        if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
+            abort(400)
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if request.is_json and b"\\u0000" in request.get_data(cache=True):
+                abort(400)
+            if request.mimetype == "application/x-www-form-urlencoded" and any(
+                    "\x00" in v for v in request.form.values()):
+                abort(400)
+
     @app.after_request
     def security_headers(response: Any) -> Any:
         headers = response.headers
@@ -151,7 +166,7 @@ def _wants_json() -> bool:
 
 
 def _register_error_handlers(app: Flask) -> None:
-    from flask import jsonify, render_template
+    from flask import jsonify, make_response, render_template
 
     from jobbforum.services.errors import DomainError
 
@@ -174,6 +189,20 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Any:
         return respond(error.http_status, error.code, error.message)
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def database_unavailable(error: sa.exc.OperationalError) -> Any:
+        # The database is down or restarting: a clear, retryable answer (the scanner queues the
+        # scan and replays it later) instead of a 500. The pool drops the broken connections.
+        log.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                    str(error.orig or error).splitlines()[0] if str(error) else "")
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            db.session.remove()
+        response = make_response(respond(503, "database_unavailable"))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:

@@ -70,5 +70,35 @@ def build_spec(app: Flask) -> dict[str, Any]:
             continue
         path = _openapi_path(rule.rule[len(API_PREFIX):])
         methods = {m.lower() for m in (rule.methods or set())} - {"head", "options"}
-        spec.path(path=path, operations={m: op for m, op in operations.items() if m in methods})
+        spec.path(path=path, operations={
+            m: _complete(op, rule) for m, op in operations.items() if m in methods})
     return spec.to_dict()
+
+
+#: Error answers any operation may give (see ``app._register_error_handlers``), documented once
+#: here instead of in every docstring. An operation's own description of a status wins.
+COMMON_ERRORS = {
+    "400": "Bad input (e.g. malformed JSON or a missing CSRF header with a session)",
+    "401": "No valid device token or staff session",
+    "403": "The caller may not use this event",
+    "404": "No such event or object",
+    "405": "Method not allowed",
+    "429": "Too many requests",
+    "503": "The database is unavailable; retry later",
+}
+
+
+def _complete(operation: dict[str, Any], rule: Any) -> dict[str, Any]:
+    """Declare the rule's path parameters (when the docstring did not) and the common errors."""
+    declared = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+    for name in sorted(rule.arguments):
+        if ("path", name) not in declared:
+            kind = "integer" if rule._converters[name].__class__.__name__ == "IntegerConverter" \
+                else "string"
+            operation.setdefault("parameters", []).append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+    responses = operation.setdefault("responses", {})
+    for status, description in COMMON_ERRORS.items():
+        responses.setdefault(status, {"description": description, "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+    return operation

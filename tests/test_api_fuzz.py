@@ -1,0 +1,88 @@
+"""Schemathesis fuzzes the API through the WSGI app (no network), on both databases:
+no 500, and every response conforms to ``/api/v1/openapi.json`` (status, content type, body).
+
+Requests carry a real door device's bearer token, and half of them use the real event's slug so
+the fuzzer reaches past the 404 into the endpoints' input handling.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.checkin_builders import make_device, make_ticket  # noqa: F401  (fixtures)
+
+schemathesis = pytest.importorskip("schemathesis")
+
+CHECKS = None
+
+
+def _checks() -> tuple[Any, ...]:
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    return (not_a_server_error, status_code_conformance, content_type_conformance,
+            response_schema_conformance)
+
+
+@pytest.fixture()
+def target(db: Any, app: Any, make_ticket: Any, make_device: Any) -> dict[str, Any]:
+    ticket = make_ticket()
+    event = ticket.registration.event
+    _device, token = make_device(event)
+    return {"slug": event.slug, "token": token, "code": ticket.code}
+
+
+def test_api_conforms_to_its_schema(app: Any, target: dict[str, Any]) -> None:
+    schema = schemathesis.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 6
+    failures: list[str] = []
+    for operation in operations:
+        @settings(max_examples=25, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy(), real_slug=st.booleans())
+        def fuzz(case: Any, real_slug: bool) -> None:
+            if real_slug and case.path_parameters and "slug" in case.path_parameters:
+                case.path_parameters["slug"] = target["slug"]
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {target['token']}"}
+            response = case.call_wsgi()
+            try:
+                case.validate_response(response, checks=_checks())
+            except AssertionError as error:
+                failures.append(f"{operation.verbose_name} {case.path_parameters} {case.query} "
+                                f"{case.body!r} → {response.status_code}: "
+                                f"{' '.join(str(error).split())[:300]}")
+                raise
+
+        try:
+            fuzz()
+        except AssertionError:
+            pass
+    assert not failures, "\n".join(failures)
+
+
+def test_database_down_is_a_clear_503(app: Any, target: dict[str, Any], monkeypatch: Any) -> None:
+    """While the database cannot be reached the API answers 503 database_unavailable (JSON,
+    Retry-After), never a 500. (tests/test_faults.py stops a real PostgreSQL.)"""
+    import sqlalchemy as sa
+
+    from jobbforum.services import checkin
+
+    def down(*_args: Any, **_kw: Any) -> Any:
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(checkin, "redeem", down)
+    response = app.test_client().post(
+        f"/api/v1/events/{target['slug']}/checkin", json={"code": target["code"]},
+        headers={"Authorization": f"Bearer {target['token']}"})
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "reason": "database_unavailable"}
+    assert response.headers["Retry-After"] == "5"
