@@ -38,6 +38,7 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "JOBBFORUM_DEBUG": ("DEBUG", _bool),
     "JOBBFORUM_UPLOAD_DIR": ("UPLOAD_DIR", str),
     "JOBBFORUM_LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
+    "JOBBFORUM_RETENTION_DAYS": ("RETENTION_DAYS", int),
 }
 
 

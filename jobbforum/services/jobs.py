@@ -74,3 +74,39 @@ def _retry_mail() -> str:
 
     sent, failed = mailer.retry_pending()
     return f"sent {sent}, not sent {failed}"
+
+
+@job("waitlist-promote")
+def _promote_waitlists() -> str:
+    """Fill free places (e.g. after staff raised the capacity; a cancellation promotes at once)
+    from each upcoming event's waiting list, and queue the confirmation mail (ticket attached, new private link); mail-retry delivers queued mail."""
+    from jobbforum.models import Event, EventStatus, utcnow
+    from jobbforum.services import registrations
+
+    promoted = 0
+    upcoming = db.session.scalars(sa.select(Event).where(
+        Event.status == EventStatus.published, Event.ends_at > utcnow()).order_by(Event.id))
+    for event in upcoming:
+        for registration in registrations.promote_waitlisted(event, actor_label="jobs"):
+            registrations.queue_confirmation(registration, registrations.issue_link(registration))
+            promoted += 1
+    return f"promoted {promoted}"
+
+
+@job("retention-purge")
+def _retention_purge() -> str:
+    """Remove personal data of people whose last event ended more than ``RETENTION_DAYS``
+    (``JOBBFORUM_RETENTION_DAYS``) ago; does nothing until the organisation has set it."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from jobbforum.models import utcnow
+    from jobbforum.services import privacy
+
+    days = current_app.config.get("RETENTION_DAYS")
+    if not days:
+        return "skipped: JOBBFORUM_RETENTION_DAYS is not set"
+    report = privacy.purge((utcnow() - timedelta(days=int(days))).date(), actor_label="jobs")
+    return (f"purged {report.people} people, {report.exhibitor_contacts} exhibitor contacts "
+            f"(last event ended before {report.ended_before})")

@@ -48,6 +48,13 @@ class UploadRejected(InvalidInput):
     code = "upload_rejected"
 
 
+class StorageFull(InvalidInput):
+    """The server could not store the file (its disk is full or not writable)."""
+
+    code = "storage_full"
+    http_status = 507
+
+
 def _sniff(head: bytes) -> str | None:
     if head.startswith(_PNG_MAGIC):
         return "PNG"
@@ -145,8 +152,15 @@ def save_image(stream: IO[bytes], *, kind: str = "logos", field: str = "logo",
     name = f"{secrets.token_hex(16)}.{ext}"
     directory = upload_dir(kind)
     temporary = directory / f".{name}.tmp"
-    temporary.write_bytes(content)
-    os.replace(temporary, directory / name)
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, directory / name)
+    except OSError as error:  # ENOSPC, EDQUOT, EROFS, EACCES …: say so, keep what was typed
+        temporary.unlink(missing_ok=True)
+        current_app.logger.error("Could not store an upload in %s: %s", directory, error)
+        raise StorageFull(_l("The file could not be saved because the server's storage is "
+                             "full. Try again later, or continue without the file."),
+                          field=field) from None
     return name
 
 
