@@ -74,6 +74,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _limit_private_links(app)
     _register_hooks(app)
     _register_error_handlers(app)
     _register_cli(app)
@@ -115,6 +116,25 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+
+
+#: URL arguments that carry a private link (ticket, bookings, exhibitor edit link, calendar feed).
+PRIVATE_LINK_ARGUMENTS = frozenset({"token", "secret"})
+
+
+def _limit_private_links(app: Flask) -> None:
+    """Throttle guessing private links: every route with a ``<token>``/``<secret>`` shares one
+    limit per address, counting only failed look-ups (404), so a person using their own link is
+    never slowed down. Found from the URL map, so a new link route is covered without a change."""
+
+    def limit() -> str:
+        return str(app.config.get("PRIVATE_LINK_RATE_LIMIT", "30 per minute"))
+
+    throttle = limiter.shared_limit(limit, scope="private-link",
+                                    deduct_when=lambda response: response.status_code == 404)
+    for rule in app.url_map.iter_rules():
+        if PRIVATE_LINK_ARGUMENTS & set(rule.arguments):
+            app.view_functions[rule.endpoint] = throttle(app.view_functions[rule.endpoint])
 
 
 def _register_hooks(app: Flask) -> None:

@@ -1,0 +1,84 @@
+"""Rate limits: login, sign-up, exhibitor sign-up, private-link guessing, check-in search and the
+check-in API each answer 429 once their limit is used up (fixture ``rate_limits``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.checkin_builders import make_device, make_ticket  # noqa: F401  (fixtures)
+
+
+def hammer(send: Any, times: int) -> list[int]:
+    return [send().status_code for _ in range(times)]
+
+
+def test_login_is_limited(client: Any, rate_limits: None) -> None:
+    statuses = hammer(lambda: client.post("/login", data={"email": "a@example.org",
+                                                          "password": "wrong password"}), 12)
+    assert 429 not in statuses[:10] and statuses[10:] == [429, 429]
+
+
+def test_sign_up_is_limited(client: Any, make_event: Any, rate_limits: None) -> None:
+    event = make_event()
+    statuses = hammer(lambda: client.post(f"/events/{event.slug}/register", data={}), 22)
+    assert 429 not in statuses[:20] and statuses[20:] == [429, 429]
+
+
+def test_exhibitor_sign_up_is_limited(client: Any, make_event: Any, rate_limits: None) -> None:
+    event = make_event()
+    statuses = hammer(lambda: client.post(f"/events/{event.slug}/exhibitors/register",
+                                          data={}), 21)
+    assert 429 not in statuses[:20] and statuses[20] == 429
+
+
+@pytest.mark.parametrize("path", ["/t/{bad}", "/b/{bad}", "/exhibitor/edit/{bad}", "/cal/{bad}.ics",
+                                  "/t/{bad}/ticket.pdf"])
+def test_guessing_private_links_is_limited(app: Any, client: Any, db: Any, rate_limits: None,
+                                           path: str) -> None:
+    app.config["PRIVATE_LINK_RATE_LIMIT"] = "5 per minute"
+    try:
+        statuses = hammer(lambda: client.get(path.format(bad="guess")), 7)
+    finally:
+        app.config.pop("PRIVATE_LINK_RATE_LIMIT")
+    assert statuses == [404] * 5 + [429] * 2
+
+
+def test_the_link_limit_is_shared_and_spares_real_links(app: Any, client: Any, make_event: Any,
+                                                        rate_limits: None) -> None:
+    from tests.participants_builders import sign_up
+
+    token = sign_up(make_event()).token
+    app.config["PRIVATE_LINK_RATE_LIMIT"] = "3 per minute"
+    try:
+        own = hammer(lambda: client.get(f"/t/{token}"), 6)  # successes do not count
+        guesses = [client.get("/t/guess").status_code, client.get("/b/guess").status_code,
+                   client.get("/cal/guess.ics").status_code, client.get("/t/guess").status_code]
+    finally:
+        app.config.pop("PRIVATE_LINK_RATE_LIMIT")
+    assert own == [200] * 6
+    assert guesses == [404, 404, 404, 429]
+
+
+def test_checkin_search_and_api_are_limited(app: Any, make_ticket: Any, make_device: Any,
+                                            rate_limits: None) -> None:
+    ticket = make_ticket()
+    event = ticket.registration.event
+    _device, token = make_device(event)
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {token}"}
+    app.config.update(CHECKIN_RATE_LIMIT="5 per minute", CHECKIN_SEARCH_RATE_LIMIT="3 per minute")
+    try:
+        scans = hammer(lambda: client.post(f"/api/v1/events/{event.slug}/checkin",
+                                           json={"code": "NOPE"}, headers=auth), 6)
+        searches = hammer(lambda: client.get(f"/api/v1/events/{event.slug}/checkin/search?q=Pe",
+                                             headers=auth), 4)
+        refused = client.post(f"/api/v1/events/{event.slug}/checkin", json={"code": "NOPE"},
+                              headers=auth)
+    finally:
+        app.config.pop("CHECKIN_RATE_LIMIT")
+        app.config.pop("CHECKIN_SEARCH_RATE_LIMIT")
+    assert scans == [200] * 5 + [429]
+    assert searches == [200] * 3 + [429]
+    assert refused.get_json() == {"status": "error", "reason": "too_many_requests"}
