@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import _clean
+from tests.exhibitor_builders import own_outbox  # noqa: F401  (fixture)
 from tests.production_builders import PASSWORD, ROLES, build_world
 
 EXPECTED: dict[tuple[str, str], str] = {
@@ -197,7 +198,7 @@ def walk(app: Any, role: str) -> dict[tuple[str, str], set[int]]:
 
 
 @pytest.fixture()
-def matrix(app: Any, db: Any) -> dict[tuple[str, str], dict[str, set[int]]]:
+def matrix(app: Any, db: Any, own_outbox: str) -> dict[tuple[str, str], dict[str, set[int]]]:
     table: dict[tuple[str, str], dict[str, set[int]]] = {}
     for role in ROLES:
         for key, statuses in walk(app, role).items():

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
+from tests.exhibitor_builders import own_outbox  # noqa: F401  (fixture)
 from tests.production_builders import PASSWORD, build_world
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 @pytest.fixture()
-def world(app: Any, db: Any) -> Any:
+def world(app: Any, db: Any, own_outbox: str) -> Any:
     return build_world(app)
 
 
@@ -105,12 +106,19 @@ def test_session_cookie_flags(db_url: str, tmp_path: Any, world: Any) -> None:
     from jobbforum.app import create_app
     from tests.conftest import app_config
 
+    from jobbforum.extensions import limiter
+
     config = app_config(db_url, tmp_path)
     config["TESTING"] = False
-    production = create_app(config)
-    client = production.test_client()
-    response = client.post("/login", data={"email": "admin@example.org", "password": PASSWORD},
-                           base_url="https://localhost")
+    # The limiter is one object shared by every app: put back the session app's state after.
+    saved = (limiter.enabled, limiter._storage, limiter._limiter)
+    try:
+        production = create_app(config)
+        client = production.test_client()
+        response = client.post("/login", data={"email": "admin@example.org",
+                                               "password": PASSWORD}, base_url="https://localhost")
+    finally:
+        limiter.enabled, limiter._storage, limiter._limiter = saved
     assert response.status_code == 302
     cookie = next(h for h in response.headers.getlist("Set-Cookie")
                   if h.startswith("jobbforum_session="))
