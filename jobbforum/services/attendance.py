@@ -135,8 +135,11 @@ class AttendanceFilter:
 
 
 def booth_visit_counts(person_ids: sa.Select | None = None) -> dict[int, int]:
-    """Booth visits per person id. The booth-visit table arrives in a later issue: none yet."""
-    return {}
+    """Booth visits per person id: one per exhibitor whose booth scanned the person's badge
+    (:func:`jobbforum.services.booths.visit_counts_by_person`)."""
+    from jobbforum.services.booths import visit_counts_by_person
+
+    return visit_counts_by_person(person_ids)
 
 
 def _check_rounds(slugs: Sequence[str]) -> None:
