@@ -80,8 +80,7 @@ class SignUpForm(FlaskForm):
     booth_sharing = ChoiceRadioField(
         _l("When an employer scans your badge at their stand, what do they get?"),
         choices=BOOTH_SHARING_CHOICES, default=BoothSharing.visit_only.value,
-        invalid_message=_l("Choose what the employers get."),
-        validators=[InputRequired(message=_l("Choose what the employers get."))])
+        invalid_message=_l("Choose what the employers get."), validators=[Optional()])
     consent = BooleanField(_l("I agree that Jobbforum stores my name and contact details to "
                               "send my ticket and count who comes"),
                            validators=[DataRequired(message=_l(

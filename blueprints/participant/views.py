@@ -58,7 +58,7 @@ def _sign_up_data(form: SignUpForm) -> registrations.SignUpData:
         preferred_language=form.preferred_language.data,
         gender=Gender(form.gender.data) if form.gender.data else None,
         participant_code=form.participant_code.data or "", consent=form.consent.data,
-        waitlist_ok=form.waitlist_ok.data, booth_sharing=BoothSharing(form.booth_sharing.data))
+        waitlist_ok=form.waitlist_ok.data, booth_sharing=BoothSharing(form.booth_sharing.data or BoothSharing.visit_only.value))
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
