@@ -88,9 +88,12 @@
     }).finally(function () { busy = false; });
   }
 
+  // The camera keeps seeing the badge while the answer is shown: only a new look counts.
+  function scanFromCamera(code) { if (resultBox.hidden) { scan(code); } }
+
   var camera = window.JobbforumQR.camera({
     root: root, video: $("camera-video"), canvas: $("camera-canvas"), toggle: $("camera-toggle"),
-    torch: $("torch-toggle"), message: $("camera-message"), onCode: scan,
+    torch: $("torch-toggle"), message: $("camera-message"), onCode: scanFromCamera,
     storageKey: "jf-booth-camera", repeatMs: 5000,
     texts: {error: text("camera-error"), torchOn: text("torch-on"), torchOff: text("torch-off")}
   });
