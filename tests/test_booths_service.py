@@ -234,3 +234,16 @@ def test_cancelled_registration_cannot_be_scanned(db, make_fair):
     db.session.commit()
     with pytest.raises(booths.BadgeRevoked):
         booths.record_visit(fair.exhibitors[0], ticket.code)
+
+
+def test_demo_step_adds_mixed_visits_idempotently(app, db):
+    from jobbforum.demo import load
+
+    load(participants=30, exhibitors=6)
+    first = db.session.execute(sa.select(BoothVisit.id, BoothVisit.shared_level, BoothVisit.note)).all()
+    context = load(participants=30, exhibitors=6)
+    assert db.session.execute(sa.select(BoothVisit.id, BoothVisit.shared_level, BoothVisit.note)).all() == first
+    assert len(first) > 10 and {level for _, level, _ in first} == set(BoothSharing)
+    assert any(note for *_, note in first)
+    [(label, path, kind)] = [row for row in context.logins if row[2] == "booth scanner link"]
+    assert app.test_client().get(path).status_code == 200
