@@ -223,7 +223,8 @@ def record_visit(exhibitor: ExhibitorRegistration, code: str, *, staff_id: int |
     visit, created = _get_or_create(exhibitor.id, registration.id, now)
     if not created:
         visit.scanned_at = max(visit.scanned_at, now)
-        visit.scan_count += 1
+        # In SQL, so that concurrent scans of the same badge at the same booth all count.
+        visit.scan_count = BoothVisit.scan_count + 1  # type: ignore[assignment]
     visit.scanned_by_id = staff.id if staff is not None else visit.scanned_by_id
     if visit.withdrawn_at is None and visit.purged_at is None:
         _copy_shared(visit, registration.person, registration.booth_sharing)
