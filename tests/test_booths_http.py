@@ -231,7 +231,7 @@ def test_ticket_page_lists_scans_changes_level_and_withdraws(client, db, make_fa
     visit, _ = booths.record_visit(fair.exhibitors[0], ticket.code)
     db.session.commit()
     page = text(client.get(f"/t/{token}?lang=en"))
-    assert fair.exhibitors[0].organisation.name in page and "name, email and mobile number" in page
+    assert fair.exhibitors[0].organisation.name in page and "name, email and phone number" in page
     response = client.post(f"/t/{token}/sharing", data={"booth_sharing": "contact"})
     assert response.status_code == 303
     db.session.refresh(visit)

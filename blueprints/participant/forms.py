@@ -32,7 +32,7 @@ STATUS_LABELS = {
 BOOTH_SHARING_CHOICES = [
     (BoothSharing.visit_only.value, _l("Nothing. They only see that someone visited.")),
     (BoothSharing.contact.value, _l("My name and email")),
-    (BoothSharing.contact_phone.value, _l("My name, email and mobile number")),
+    (BoothSharing.contact_phone.value, _l("My name, email and phone number")),
 ]
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 
