@@ -242,7 +242,8 @@ def test_ticket_page_lists_scans_changes_level_and_withdraws(client, db, make_fa
     assert "You took back your details" in text(client.get(f"/t/{token}?lang=en"))
     # The exhibitor's page no longer shows the person at once.
     assert registration.person.email not in text(client.get(f"/booth/{fair.exhibitors[0].booth_token}"))
-    assert client.post(f"/t/{token}/sharing", data={"booth_sharing": "all"}).status_code == 400
+    response = client.post(f"/t/{token}/sharing?lang=en", data={"booth_sharing": "all"})
+    assert response.status_code == 400 and "Choose what the employers get." in text(response)
 
 
 def test_participant_cannot_withdraw_someone_elses_visit(client, db, make_fair):

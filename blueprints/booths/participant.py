@@ -7,7 +7,7 @@ URLs:
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 
 from blueprints.booths import bp
@@ -29,7 +29,9 @@ def change_sharing(registration, token: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         from blueprints.participant.views import ticket
 
-        return ticket.__wrapped__(registration, token), 400  # type: ignore[attr-defined]
+        g.sharing_form = form  # shown again with its message
+        page = ticket.__wrapped__(registration, token)  # type: ignore[attr-defined]
+        return page, 400
     booths.set_sharing(registration, BoothSharing(form.booth_sharing.data))
     db.session.commit()
     flash(_("Your choice is saved."), "success")
