@@ -144,3 +144,15 @@ def test_coordinator_page(page, db, make_fair, make_staff, artifacts):
     page.wait_for_selector("#issued-link")
     assert run_axe(page) == []
     page.screenshot(path=str(artifacts / "booth-staff.png"), full_page=True)
+
+
+def test_exhibitor_opens_the_scanner_from_the_edit_page(page, db, make_event, make_exhibitor, artifacts):
+    from jobbforum.models import ExhibitorStatus
+
+    exhibitor = make_exhibitor(make_event(), status=ExhibitorStatus.approved, staff_names=("Ahmed Aziz",))
+    page.goto(f"/exhibitor/edit/{exhibitor.token}?lang=en")
+    assert run_axe(page) == []
+    page.locator("#booth-scanner").screenshot(path=str(artifacts / "booth-edit-section.png"))
+    page.click("text=Open the booth scanner")
+    page.wait_for_selector("#booth[data-ready=true]")
+    assert "/booth/" in page.url

@@ -247,3 +247,17 @@ def test_demo_step_adds_mixed_visits_idempotently(app, db):
     assert any(note for *_, note in first)
     [(label, path, kind)] = [row for row in context.logins if row[2] == "booth scanner link"]
     assert app.test_client().get(path).status_code == 200
+
+
+def test_jobs_run_on_the_command_line_includes_the_retention_purge(app, db, make_fair):
+    fair = make_fair()
+    booths.record_visit(fair.exhibitors[0], fair.visitor(BoothSharing.contact).code)
+    fair.event.ends_at = datetime.now(UTC) - timedelta(days=40)
+    fair.event.starts_at = fair.event.ends_at - timedelta(hours=5)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "booth-retention" in runner.invoke(args=["jobs", "list"]).output
+    result = runner.invoke(args=["jobs", "run", "booth-retention"])
+    assert result.exit_code == 0 and "booth-retention: purged 1 booth visits" in result.output
+    db.session.rollback()
+    assert db.session.scalar(sa.select(BoothVisit.shared_name)) is None
