@@ -152,7 +152,10 @@ def test_exhibitor_opens_the_scanner_from_the_edit_page(page, db, make_event, ma
     exhibitor = make_exhibitor(make_event(), status=ExhibitorStatus.approved, staff_names=("Ahmed Aziz",))
     page.goto(f"/exhibitor/edit/{exhibitor.token}?lang=en")
     assert run_axe(page) == []
-    page.locator("#booth-scanner").screenshot(path=str(artifacts / "booth-edit-section.png"))
+    page.screenshot(path=str(artifacts / "booth-edit-page.png"), full_page=True)
     page.click("text=Open the booth scanner")
-    page.wait_for_selector("#booth[data-ready=true]")
-    assert "/booth/" in page.url
+    page.wait_for_url("**/booth/**")
+    # Before the fair: no scanning yet, the visits and exports are there.
+    assert "Scanning opens on the day of the fair" in page.inner_text("#booth")
+    assert run_axe(page) == []
+    page.screenshot(path=str(artifacts / "booth-before-fair.png"), full_page=True)
