@@ -261,3 +261,16 @@ def test_jobs_run_on_the_command_line_includes_the_retention_purge(app, db, make
     assert result.exit_code == 0 and "booth-retention: purged 1 booth visits" in result.output
     db.session.rollback()
     assert db.session.scalar(sa.select(BoothVisit.shared_name)) is None
+
+
+def test_attendance_date_filter_applies_to_booth_visits(db, make_fair):
+    fair = make_fair()
+    ticket = fair.visitor()
+    booths.record_visit(fair.exhibitors[0], ticket.code)
+    db.session.commit()
+    code = ticket.registration.person.participant_code
+    today = fair.event.starts_at.date()
+    rows = {r["participant_code"]: r for r in attendance.attendance_dicts(date_from=today - timedelta(days=1))}
+    assert rows[code]["booth_visits"] == 1
+    rows = {r["participant_code"]: r for r in attendance.attendance_dicts(date_from=today + timedelta(days=2))}
+    assert rows[code]["booth_visits"] == 0

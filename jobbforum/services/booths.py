@@ -393,10 +393,14 @@ def _retention_job() -> str:
     return f"purged {purge_expired()} booth visits"
 
 
-def visit_counts_by_person(person_ids: sa.Select | None = None) -> dict[int, int]:
-    """Booth visits per person id (one per exhibitor visited), for the attendance export."""
+def visit_counts_by_person(person_ids: sa.Select | None = None,
+                           event_conditions: Sequence[sa.ColumnElement[bool]] = ()) -> dict[int, int]:
+    """Booth visits per person id (one per exhibitor visited), for the attendance export;
+    ``event_conditions`` restrict the events counted."""
     query = (sa.select(Registration.person_id, sa.func.count(BoothVisit.id))
              .join(Registration, Registration.id == BoothVisit.registration_id)
+             .join(Event, Event.id == Registration.event_id)
+             .where(*event_conditions)
              .group_by(Registration.person_id))
     if person_ids is not None:
         query = query.where(Registration.person_id.in_(person_ids))

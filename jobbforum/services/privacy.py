@@ -122,7 +122,8 @@ def purge(ended_before: date, *, dry_run: bool = False, actor: StaffUser | None 
 
     People: name emptied, email and phone removed, mails to their address deleted. Exhibitor
     registrations of events that ended before the date: contact name, email and phone, staff
-    notes and decline reason emptied, the logo file deleted. Keeps participant codes, gender,
+    notes and decline reason emptied, the logo file deleted. The people's booth visits lose the
+    name, email, phone and note exhibitors held (the visits still count). Keeps participant codes, gender,
     rounds, registrations, tickets, check-ins, bookings and survey responses: the attendance
     export and the indicators are unchanged. With *dry_run* counts only. Audited either way.
     """
@@ -184,7 +185,8 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
                  actor: StaffUser | None = None, actor_label: str = "") -> dict[str, int]:
     """Right to erasure. Returns how many rows of each kind were erased or emptied.
 
-    Always: name, email, phone, language and gender removed; mails to the person deleted.
+    Always: name, email, phone, language and gender removed; mails to the person deleted; what
+    exhibitors hold from booth scans (name, email, phone, note) deleted.
     With *include_attendance_link*: the person is deleted altogether — registrations, tickets,
     check-ins, bookings and both survey responses go too, so nothing links the participant code
     to attendance or answers any more (the indicator figures then no longer count them).
