@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
