@@ -285,4 +285,8 @@ def test_coordinator_page_and_booth_link(db, make_fair, staff_client):
     assert fair.exhibitors[0].organisation.name in page
     response = coordinator.post(f"/admin/events/{fair.event.slug}/booth-visits/{fair.exhibitors[1].id}/link")
     assert response.status_code == 200 and "/booth/" in text(response)
+    # The new link replaces a link that went astray: the old one stops working.
+    assert coordinator.get(f"/booth/{fair.exhibitors[1].booth_token}").status_code == 410
+    new_path = text(response).split("/booth/")[1].split("<")[0]
+    assert coordinator.get(f"/booth/{new_path}").status_code == 200
     assert staff_client("door").get(f"/admin/events/{fair.event.slug}/booth-visits").status_code == 403

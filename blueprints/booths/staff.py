@@ -2,8 +2,9 @@
 
 URLs:
     /admin/events/<slug>/booth-visits                       visits per exhibitor and per type
-    /admin/events/<slug>/booth-visits/<id>/link             a booth scanner link for an exhibitor
-                                                            (POST; shown once, to pass on)
+    /admin/events/<slug>/booth-visits/<id>/link             a new booth scanner link for an exhibitor
+                                                            (POST; older ones stop working; shown
+                                                            once, to pass on)
 """
 
 from __future__ import annotations
@@ -39,6 +40,6 @@ def staff_link(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
     exhibitor = exhibitors.get_exhibitor(events.get_event(slug), exhibitor_id)
     if not ActionForm().validate_on_submit():
         return _page(slug, status=400)
-    token = booths.issue_link(exhibitor, actor=current_user, actor_label="")
+    token = booths.issue_link(exhibitor, actor=current_user, revoke_older=True)
     db.session.commit()
     return _page(slug, issued=(exhibitor.id, token))

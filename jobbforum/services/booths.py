@@ -130,14 +130,16 @@ def scanning_window(event: Event) -> tuple[datetime, datetime]:
 
 
 def issue_link(exhibitor: ExhibitorRegistration, *, actor: StaffUser | None = None,
-               actor_label: str = LINK_ACTOR) -> str:
+               actor_label: str = LINK_ACTOR, revoke_older: bool = False) -> str:
     """A booth-scanner link for the exhibitor's booth staff, valid until the retention deadline.
-    Only approved exhibitors get one (:class:`NotApproved`)."""
+    Only approved exhibitors get one (:class:`NotApproved`). With *revoke_older* (a coordinator
+    replacing a link that went astray) every earlier booth link of the exhibitor stops working."""
     if exhibitor.status is not ExhibitorStatus.approved:
         raise NotApproved()
+    revoked = links.revoke_all(LINK_PURPOSE, exhibitor.id) if revoke_older else 0
     token = links.issue(LINK_PURPOSE, exhibitor.id, expires_at=retention_deadline(exhibitor.event))
     audit.record("booth.link_issued", actor=actor, actor_label=actor_label, obj=exhibitor,
-                 event_id=exhibitor.event_id)
+                 event_id=exhibitor.event_id, details={"revoked": revoked})
     return token
 
 
