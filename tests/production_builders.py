@@ -101,6 +101,14 @@ def build_world(app: Flask) -> World:
     world.secrets[("workshops.feed", "secret")] = ("participant", feed_secret)
     for endpoint in ("exhibitor.edit", "exhibitor.add_staff", "exhibitor.remove_staff"):
         world.secrets[(endpoint, "token")] = ("exhibitor", exhibitor_token)
+    from jobbforum.services import booths
+    booth_token = booths.issue_link(exhibitor, actor_label="test")
+    for endpoint in ("booths.annotate", "booths.export", "booths.scanner"):
+        world.secrets[(endpoint, "token")] = ("exhibitor", booth_token)
+    world.secrets[("booths.open_scanner", "token")] = ("exhibitor", exhibitor_token)
+    for endpoint in ("booths.change_sharing", "booths.withdraw"):
+        world.secrets[(endpoint, "token")] = ("participant", result.token)
+    world.values["visit_id"] = 1  # no visit yet (scanning opens on the day): 404 for its owner
     world.secrets[("exhibitor.remove_staff", "registration_id")] = (
         "*", exhibitor.booth_staff[0].id)
     # Round-level pages take the round's slug, not the event's.
