@@ -117,22 +117,13 @@ def build_world(app: Flask) -> World:
     return world
 
 
-def png_bytes(size: tuple[int, int] = (40, 20)) -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 90, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def _exhibitor(event: Any) -> tuple[Any, str, str]:
     """An approved exhibitor with one sector, one booth staff member and a stored logo."""
     import io
 
     from jobbforum.models import ExhibitorStatus, OrganisationType
     from jobbforum.services import exhibitors, uploads
+    from tests.exhibitor_builders import png_bytes
 
     sector = exhibitors.create_sector(slug="it", name_sv="IT", name_en="IT", actor=None,
                                       actor_label="test")
