@@ -108,12 +108,13 @@ def build_world(app: Flask) -> World:
     world.secrets[("booths.open_scanner", "token")] = ("exhibitor", exhibitor_token)
     for endpoint in ("booths.change_sharing", "booths.withdraw"):
         world.secrets[(endpoint, "token")] = ("participant", result.token)
-    world.values["visit_id"] = 1  # no visit yet (scanning opens on the day): 404 for its owner
+    world.values["visit_id"] = 1  # no visit yet (scanning opens on the day)
     world.secrets[("exhibitor.remove_staff", "registration_id")] = (
         "*", exhibitor.booth_staff[0].id)
     # Round-level pages take the round's slug, not the event's.
     for endpoint in ("admin.round_edit", "workshops.assign", "workshops.round_settings"):
         world.secrets[(endpoint, "slug")] = ("*", programme_round.slug)
+    db.session.commit()
     return world
 
 
