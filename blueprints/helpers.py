@@ -84,15 +84,20 @@ def form_status(form: FlaskForm) -> int:
 
 
 def template_globals() -> dict[str, Any]:
-    from flask_babel import format_date, format_datetime, get_locale
+    from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+    from jobbforum import languages as langs
 
     locale = get_locale()
-    lang = locale.language if locale else "sv"
+    language = langs.get(str(locale) if locale else None)
     return {
-        "current_lang": lang,
-        "languages": current_app.config["LANGUAGES"],
-        "text_direction": "rtl" if lang in ("ar", "fa", "prs") else "ltr",
+        "current_lang": language.code,
+        "current_language": language,
+        "html_lang": language.html_lang,
+        "languages": [langs.get(code) for code in current_app.config["LANGUAGES"]],
+        "text_direction": "rtl" if language.rtl else "ltr",
         "StaffRole": StaffRole,
         "format_datetime": format_datetime,
         "format_date": format_date,
+        "format_number": format_decimal,
     }

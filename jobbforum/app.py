@@ -81,16 +81,26 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def select_locale() -> str:
-    """``?lang=`` (remembered in a cookie), else the cookie, else Accept-Language, else Swedish."""
+    """``?lang=`` (remembered in a cookie), else the cookie, else Accept-Language, else Swedish.
+
+    Returns the Babel locale (``fa_AF`` for the app code ``prs``; see jobbforum/languages.py).
+    """
     from flask import current_app
 
-    languages = current_app.config["LANGUAGES"]
+    from jobbforum import languages as langs
+
+    codes = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and background work: the default language
-        return languages[0]
+        return langs.babel_locale(codes[0])
     for candidate in (request.args.get("lang"), request.cookies.get("lang")):
-        if candidate in languages:
-            return candidate
-    return request.accept_languages.best_match(languages) or languages[0]
+        if candidate in codes:
+            return langs.babel_locale(candidate)
+    # Browsers send BCP 47 tags: Dari arrives as "prs", "fa-AF" or (Persian) "fa".
+    tags = {langs.get(code).html_lang: code for code in codes} | {code: code for code in codes}
+    if "prs" in codes:
+        tags.setdefault("fa", "prs")
+    best = request.accept_languages.best_match(list(tags))
+    return langs.babel_locale(tags[best] if best else codes[0])
 
 
 def _init_extensions(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from jobbforum import languages
 from jobbforum.codes import is_acceptable_imported_code, normalise_participant_code
 from jobbforum.models import Gender, RegistrationStatus, Role
 from jobbforum.services.errors import InvalidInput
@@ -29,7 +30,7 @@ STATUS_LABELS = {
     RegistrationStatus.waitlisted: _l("Waiting list"),
     RegistrationStatus.cancelled: _l("Cancelled"),
 }
-LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
+LANGUAGE_CHOICES = languages.choices()
 
 
 class ChoiceRadioField(RadioField):
