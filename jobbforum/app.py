@@ -95,12 +95,18 @@ def select_locale() -> str:
     for candidate in (request.args.get("lang"), request.cookies.get("lang")):
         if candidate in codes:
             return langs.babel_locale(candidate)
-    # Browsers send BCP 47 tags: Dari arrives as "prs", "fa-AF" or (Persian) "fa".
-    tags = {langs.get(code).html_lang: code for code in codes} | {code: code for code in codes}
+    # Browsers send BCP 47 tags, best first: "uk-UA" means uk; Dari arrives as "prs", "fa-AF"
+    # or (Persian, close enough to read) "fa".
+    tags = {langs.get(code).html_lang.lower(): code for code in codes}
+    tags |= {code: code for code in codes}
     if "prs" in codes:
         tags.setdefault("fa", "prs")
-    best = request.accept_languages.best_match(list(tags))
-    return langs.babel_locale(tags[best] if best else codes[0])
+    for value, _quality in request.accept_languages:
+        value = value.lower().replace("_", "-")
+        code = tags.get(value) or tags.get(value.split("-")[0])
+        if code:
+            return langs.babel_locale(code)
+    return langs.babel_locale(codes[0])
 
 
 def _init_extensions(app: Flask) -> None:

@@ -40,7 +40,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 
 from jobbforum.documents.emails import mail_language
@@ -654,17 +654,18 @@ def _promotion_mail(booking: Booking) -> OutgoingMail | None:
     person, session = booking.person, booking.session
     if not person.email:
         return None
-    tz = current_app.config["TIMEZONE"]
-    starts = utc_to_local(session.starts_at, tz)
     url = booking_url(person)
     with force_locale(mail_language(person.preferred_language)):
+        # Dates and digits in the person's language (Babel), in Europe/Stockholm time.
+        when = "–".join((format_datetime(session.starts_at, "medium"),
+                         format_time(session.ends_at, "short")))
         subject = _("You got a seat: %(title)s", title=session_title(session))
         text = _(
             "Hello %(name)s,\n\nA seat became free and you have moved from the waiting list to "
             "a booked seat:\n\n%(title)s\n%(when)s\n%(room)s, %(address)s\n\n"
             "See or cancel your bookings and add them to your calendar:\n%(url)s\n",
             name=person.name, title=session_title(session),
-            when=f"{starts:%Y-%m-%d %H:%M}–{utc_to_local(session.ends_at, tz):%H:%M}",
+            when=when,
             room=session.room.name, address=session.room.address, url=url)
     return mailer.queue(person.email, subject, text)
 
