@@ -41,3 +41,4 @@ def ping():  # type: ignore[no-untyped-def]
 
 
 from blueprints.api import checkin as _checkin  # noqa: E402,F401  (check-in endpoints)
+from blueprints.api import exhibitors  # noqa: E402,F401  (exhibitor list endpoints)

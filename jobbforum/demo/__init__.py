@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-from jobbforum.demo import base, checkin, indicators, workshops
+from jobbforum.demo import base, checkin, exhibitors, indicators, workshops
 from jobbforum.demo import participants as participant_demo
 
 #: Demo event slug.
@@ -36,6 +36,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     base.load_rooms,
     base.load_people,
     participant_demo.load_registrations,
+    exhibitors.load_exhibitors,
     workshops.load_workshops,
     indicators.load_attendance,
     indicators.load_surveys,

@@ -27,13 +27,12 @@ from jobbforum.models import (
     CheckIn,
     CheckInList,
     Employment,
+    Event,
     EventKind,
     EventStatus,
     Gender,
     Person,
     ProgrammeRound,
-    Registration,
-    RegistrationStatus,
     Role,
     Room,
     SurveyKind,
@@ -43,7 +42,7 @@ from jobbforum.models import (
     WorkshopSession,
     session_rounds,
 )
-from jobbforum.services import events, tickets
+from jobbforum.services import events
 from jobbforum.services.surveys_parse import SMALL_STEP_COLUMNS
 from jobbforum.timeutil import local_to_utc
 
@@ -126,14 +125,11 @@ def _session_with_door(theme: Theme, programme_round: ProgrammeRound,
 
 
 def _ticket(event_id: int, person: Person, role: Role) -> Ticket:
-    registration = db.session.scalar(sa.select(Registration).where(
-        Registration.event_id == event_id, Registration.person_id == person.id))
-    if registration is None:
-        registration = Registration(event_id=event_id, person_id=person.id, role=role,
-                                    status=RegistrationStatus.confirmed)
-        db.session.add(registration)
-        db.session.flush()
-    return registration.active_ticket or tickets.issue_ticket(registration, actor_label="demo")
+    from jobbforum.services import registrations
+
+    registration = registrations.register_person(db.session.get(Event, event_id), person, role,
+                                                 actor=None, actor_label="demo")
+    return registration.active_ticket  # type: ignore[return-value]
 
 
 def _check_in(ticket: Ticket, checkin_list: CheckInList, at: datetime) -> None:

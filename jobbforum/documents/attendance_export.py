@@ -1,9 +1,8 @@
 """Writers for the attendance export: streaming CSV, typed XLSX and a Frictionless data package.
 
 The rows come from :func:`jobbforum.services.attendance.attendance_rows` (pseudonymous, no personal
-data). Every text cell passes through :func:`safe_cell` — the single place that makes a value
-inert for spreadsheets (formula injection), so it can be swapped for the project-wide writer in
-:mod:`jobbforum.documents.exports` in one line.
+data). Every text cell passes through :func:`jobbforum.documents.exports.safe_cell`, the project's
+single place that makes a value inert for spreadsheets (formula injection).
 
 CSV: UTF-8 without byte-order mark (R's ``read.csv`` and Frictionless read it as is), comma,
 ``\\r\\n`` line ends, a header row, booleans ``1``/``0``, not-applicable cells empty.
@@ -17,24 +16,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from jobbforum.documents.exports import safe_cell  # the project's one formula-injection guard
 from jobbforum.services.attendance import ATTENDANCE_COLUMNS
-
-#: First characters that make a spreadsheet evaluate a cell (OWASP CSV injection).
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell value that no spreadsheet evaluates: text that could start a formula gets a ``'``.
-
-    ``None`` stays ``None`` (the writers turn it into an empty cell); numbers stay numbers.
-    """
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    text = str(getattr(value, "value", value))
-    if text.startswith(_FORMULA_TRIGGERS) or text.lstrip().startswith(_FORMULA_TRIGGERS[:4]):
-        return "'" + text
-    return text
-
 
 class _CountingRows:
     """Wraps the rows and counts them as they stream past."""

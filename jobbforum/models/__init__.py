@@ -6,6 +6,7 @@ from jobbforum.models.checkins import ENTRANCE, CheckIn, CheckInList, Device, Sc
 from jobbforum.models.events import County, Event, EventKind, EventStatus, ProgrammeRound, event_rounds
 from jobbforum.models.exhibitors import (
     ExhibitorRegistration,
+    ExhibitorSettings,
     ExhibitorStatus,
     Organisation,
     OrganisationType,
@@ -34,7 +35,7 @@ from jobbforum.models.workshops import (
 __all__ = [
     "Audience", "AuditEvent", "Base", "Booking", "BookingStatus", "CheckIn", "CheckInList",
     "County", "Device", "ENTRANCE", "Employment", "Event", "EventKind", "EventStatus",
-    "ExhibitorRegistration", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
+    "ExhibitorRegistration", "ExhibitorSettings", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
     "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",
     "Scan",

@@ -13,6 +13,7 @@ from jobbforum.models.base import Base, TimestampMixin, UTCDateTime, enum_type
 
 if TYPE_CHECKING:
     from jobbforum.models.events import Event
+    from jobbforum.models.tickets import Registration
 
 
 class OrganisationType(enum.Enum):
@@ -82,7 +83,11 @@ class ExhibitorRegistration(TimestampMixin, Base):
     __tablename__ = "exhibitor_registrations"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "organisation_id"),
+        #: A booth label is used by at most one exhibitor per event (NULLs: not yet assigned).
+        sa.UniqueConstraint("event_id", "booth_label"),
         sa.CheckConstraint("booth_staff_count >= 0", name="booth_staff_nonnegative"),
+        #: The public list filters approved exhibitors of one event.
+        sa.Index("ix_exhibitor_registrations_event_status", "event_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +109,8 @@ class ExhibitorRegistration(TimestampMixin, Base):
     contact_name: Mapped[str] = mapped_column(sa.String(200))
     contact_email: Mapped[str] = mapped_column(sa.String(254))
     contact_phone: Mapped[str] = mapped_column(sa.String(32), default="")
+    #: Language of emails to the contact person (the interface language they registered in).
+    contact_language: Mapped[str] = mapped_column(sa.String(8), default="sv", server_default="sv")
     booth_staff_count: Mapped[int] = mapped_column(default=1)
     #: Server-generated file name of the re-encoded logo under the upload directory.
     logo_filename: Mapped[str | None] = mapped_column(sa.String(80), nullable=True)
@@ -116,4 +123,21 @@ class ExhibitorRegistration(TimestampMixin, Base):
 
     event: Mapped[Event] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    sectors: Mapped[list[Sector]] = relationship(secondary=exhibitor_sectors)
+    sectors: Mapped[list[Sector]] = relationship(secondary=exhibitor_sectors, order_by="Sector.name_sv")
+    #: Booth staff: people registered for the event in the ``exhibitor`` role for this exhibitor.
+    booth_staff: Mapped[list[Registration]] = relationship(
+        viewonly=True, order_by="Registration.id", overlaps="exhibitor")
+
+
+class ExhibitorSettings(Base):
+    """Per-event exhibitor settings (kept apart from :class:`Event`, which other areas own)."""
+
+    __tablename__ = "exhibitor_settings"
+    __table_args__ = (
+        sa.CheckConstraint("booth_capacity IS NULL OR booth_capacity > 0", name="booth_capacity_positive"),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    #: How many exhibitors can be approved (booths available); ``None`` means no limit.
+    booth_capacity: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)

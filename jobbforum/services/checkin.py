@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from jobbforum.codes import new_participant_code, normalise_participant_code
+from jobbforum.codes import normalise_participant_code
 from jobbforum.extensions import db
 from jobbforum.models import (
     ENTRANCE,
@@ -448,39 +448,36 @@ def register_walk_in(
 ) -> Registration:
     """Register someone who turns up at the door: person, confirmed registration, active ticket.
 
-    WALK-IN: this is a door-side shortcut written before ``services.registrations.sign_up``
-    existed; the lead routes it through ``sign_up`` (capacity, rounds, mail) when that lands.
-    An email that is already registered for the event raises :class:`Conflict` (search for
-    the person instead). The caller checks the new ticket in with :func:`redeem`.
+    Door staff decide who gets in, so the event's registration window and capacity do not apply
+    (unlike :func:`jobbforum.services.registrations.sign_up`); the registration itself goes
+    through :func:`registrations.register_person` like every staff-made registration. A known
+    email is matched to the existing person; if that person is already registered for the event
+    this raises :class:`Conflict` (search for them instead). The caller checks the ticket in with
+    :func:`redeem`.
     """
+    from jobbforum.services import registrations
+
     name = " ".join(name.split())
     if not name or len(name) > 200:
         raise InvalidInput("Give the person's name.", field="name")
     email = (email or "").strip().lower() or None
-    person = None
-    if email:
-        person = db.session.scalar(sa.select(Person).where(sa.func.lower(Person.email) == email))
+    person = registrations.find_person_by_email(email) if email else None
     if person is not None:
         if db.session.scalar(sa.select(Registration.id).where(
                 Registration.event_id == event.id, Registration.person_id == person.id)):
             raise Conflict("This person is already registered: search for them instead.",
                            field="email")
     else:
-        code = new_participant_code()
-        while db.session.scalar(sa.select(Person.id).where(Person.participant_code == code)):
-            code = new_participant_code()
-        person = Person(participant_code=code, name=name, email=email,
-                        phone=(phone or "").strip() or None,
+        person = Person(participant_code=registrations.unique_participant_code(), name=name,
+                        email=email, phone=(phone or "").strip() or None,
                         round_id=programme_round.id if programme_round else None)
         db.session.add(person)
         db.session.flush()
-    registration = Registration(event_id=event.id, person_id=person.id, role=role,
-                                status=RegistrationStatus.confirmed,
-                                consent_at=utcnow() if consent_version else None,
-                                consent_version=consent_version)
-    db.session.add(registration)
-    db.session.flush()
-    tickets.issue_ticket(registration, actor=actor, actor_label=actor_label)
+    registration = registrations.register_person(event, person, role, actor=actor,
+                                                 actor_label=actor_label)
+    if consent_version:
+        registration.consent_at = utcnow()
+        registration.consent_version = consent_version
     audit.record("registration.walk_in", actor=actor, actor_label=actor_label, obj=registration,
                  event_id=event.id,
                  details={"participant_code": person.participant_code, "role": role.value})

@@ -63,7 +63,6 @@ from jobbforum.models import (
     Preference,
     ProgrammeRound,
     Registration,
-    RegistrationStatus,
     Role,
     Room,
     StaffUser,
@@ -418,20 +417,16 @@ def person_role(person: Person) -> Role:
 
 
 def ensure_ticket(person: Person, session: WorkshopSession, role: Role | None = None) -> Ticket:
-    """The person's active ticket on the host event of ``session`` (registration created if
-    missing); roll-call and door scans at the session check this ticket in."""
+    """The person's active ticket on the host event of ``session`` (registered there if not yet);
+    roll-call and door scans at the session check this ticket in."""
+    from jobbforum.services import registrations
+
     event = ensure_session_list(session).event
-    registration = db.session.scalar(sa.select(Registration).where(
-        Registration.event_id == event.id, Registration.person_id == person.id))
-    if registration is None:
-        registration = Registration(event_id=event.id, person_id=person.id,
-                                    role=role or person_role(person),
-                                    status=RegistrationStatus.confirmed)
-        db.session.add(registration)
-        db.session.flush()
-    ticket = db.session.scalar(sa.select(Ticket).where(
-        Ticket.registration_id == registration.id, Ticket.status == TicketStatus.active))
-    return ticket or tickets.issue_ticket(registration)
+    registration = registrations.register_person(event, person, role or person_role(person),
+                                                 actor=None, actor_label="workshops")
+    ticket = registration.active_ticket
+    assert ticket is not None  # register_person guarantees an active ticket
+    return ticket
 
 
 # --------------------------------------------------------------------------- booking
