@@ -86,6 +86,7 @@ def form_status(form: FlaskForm) -> int:
 def template_globals() -> dict[str, Any]:
     from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+    from jobbforum import glossary
     from jobbforum import languages as langs
 
     locale = get_locale()
@@ -100,4 +101,5 @@ def template_globals() -> dict[str, Any]:
         "format_datetime": format_datetime,
         "format_date": format_date,
         "format_number": format_decimal,
+        "GLOSSARY": glossary.TERMS,
     }
