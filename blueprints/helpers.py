@@ -87,6 +87,7 @@ def template_globals() -> dict[str, Any]:
     from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
     from jobbforum import glossary
+    from jobbforum.documents.tickets import format_when
     from jobbforum import languages as langs
 
     locale = get_locale()
@@ -102,4 +103,5 @@ def template_globals() -> dict[str, Any]:
         "format_date": format_date,
         "format_number": format_decimal,
         "GLOSSARY": glossary.TERMS,
+        "format_when": format_when,
     }

@@ -8,6 +8,7 @@ attachment so that a retried confirmation email rebuilds it with the *current* t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import force_locale
@@ -99,10 +100,17 @@ def calendar_entry(event: Event, *, url: str = "") -> CalendarEvent:
 
 def event_time_text(event: Event) -> str:
     """The event's date and time in Stockholm time, in the current language."""
-    from flask_babel import format_datetime
+    return format_when(event.starts_at, event.ends_at)
 
-    return (f"{format_datetime(event.starts_at, 'EEEE d MMMM y, HH:mm')}–"
-            f"{format_datetime(event.ends_at, 'HH:mm')}")
+
+def format_when(starts: datetime, ends: datetime) -> str:
+    """A start–end span in the current language and the configured time zone."""
+    from flask import current_app
+    from flask_babel import get_locale
+
+    from jobbforum.timeutil import format_span
+
+    return format_span(starts, ends, locale=get_locale() or "sv", tz=current_app.config["TIMEZONE"])
 
 
 @mailer.register_attachment("ticket_pdf")
