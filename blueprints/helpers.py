@@ -84,14 +84,13 @@ def form_status(form: FlaskForm) -> int:
 
 
 def template_globals() -> dict[str, Any]:
-    from flask_babel import format_date, format_datetime, format_decimal, get_locale
+    from flask_babel import format_date, format_datetime, format_decimal
 
     from jobbforum import glossary
-    from jobbforum.documents.tickets import format_when
     from jobbforum import languages as langs
+    from jobbforum.documents.tickets import format_when
 
-    locale = get_locale()
-    language = langs.get(str(locale) if locale else None)
+    language = langs.get(langs.current_code())
     return {
         "current_lang": language.code,
         "current_language": language,

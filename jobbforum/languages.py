@@ -62,6 +62,14 @@ def babel_locale(code: str | None) -> str:
     return get(code).locale
 
 
+def current_code() -> str:
+    """The app code of the language of the current request (or the CLI's default)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return get(str(locale) if locale else None).code
+
+
 def choices() -> list[tuple[str, str]]:
     """``(code, native name)`` pairs for forms, every name in its own script."""
     return [(language.code, language.native_name) for language in LANGUAGES]

@@ -83,6 +83,8 @@ class SignUpForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.has_rounds = bool(rounds)
         self.round_id.choices = [("", _l("Choose…"))] + [(str(r.id), r.name) for r in rounds]
+        if not self.is_submitted():  # emails default to the language the page is read in
+            self.preferred_language.data = languages.current_code()
 
     def validate_phone(self, field: StringField) -> None:
         if field.data and field.data.strip():
