@@ -72,18 +72,22 @@ def ticket_pdf(registration: Registration) -> bytes:
 
 def badge_sheet(registrations: Sequence[Registration], *, layout: str = "a4-8up",
                 progress: Callable[[int], Any] | None = None, title: str = "Badges") -> bytes:
-    """Badges (in the current language) for every registration with an active ticket; the others
-    are left out."""
+    """Badges for every registration with an active ticket (the others are left out), each with
+    its role and date in the holder's preferred language (names print in any script)."""
     from jobbforum.documents import badges
+    from jobbforum.documents.emails import mail_language
 
-    whens: dict[int, str] = {}  # formatted once per event, not once per badge
+    whens: dict[tuple[int, str], str] = {}  # formatted once per event and language
     data = []
     for registration in registrations:
         if registration.active_ticket is None:
             continue
-        if registration.event_id not in whens:
-            whens[registration.event_id] = event_time_text(registration.event)
-        data.append(badge_for(registration, when=whens[registration.event_id]))
+        language = mail_language(registration.person.preferred_language)
+        with force_locale(language):
+            key = (registration.event_id, language)
+            if key not in whens:
+                whens[key] = event_time_text(registration.event)
+            data.append(badge_for(registration, when=whens[key]))
     return badges.badge_sheet_pdf(data, layout=layout, progress=progress, title=title)
 
 
