@@ -243,3 +243,38 @@ def test_language_helpers():
     assert languages.display_name("fr") == "français"
     assert languages.display_name("pl") == "polski"
     assert languages.display_name("zz-not-a-language") == "zz-not-a-language"
+
+
+# -- glossary and booth languages -------------------------------------------------------------
+
+def test_glossary_on_the_event_page_explains_swedish_words_in_the_readers_language(
+        client, make_event):
+    from jobbforum import glossary
+
+    event = make_event()
+    html = _page(client, f"/events/{event.slug}?lang=so")
+    assert 'id="glossary-heading">Erayo aad ku maqli doonto bandhigga</h2>' in html
+    for term in glossary.TERMS:
+        assert f'<dfn lang="sv" dir="ltr">{term.word}</dfn>' in html
+    assert "Iswiidhish loogu talagalay soo-galootiga" in html  # SFI, explained in Somali
+    words = {term.word for term in glossary.TERMS}
+    assert {"praktik", "bemanningsföretag", "fackförbund", "rekryteringsföretag", "myndighet",
+            "kommun", "SFI", "CV", "personligt brev"} <= words
+
+
+def test_booth_languages_by_their_own_names_in_cards_and_filter(client, make_event):
+    from blueprints.exhibitor.labels import language_label, own_language_name
+    from jobbforum.services.exhibitors import BOOTH_LANGUAGES
+
+    assert own_language_name("ar") == "العربية" and own_language_name("prs") == "دری"
+    assert own_language_name("ru") == "русский" and own_language_name("am") == "አማርኛ"
+    assert set(BOOTH_LANGUAGES) >= {"sv", "en", "ar", "prs", "ti", "so", "uk"}
+    event = make_event()
+    html = _page(client, f"/events/{event.slug}/exhibitors?lang=sv")
+    assert '>العربية (arabiska)</option>' in html
+    assert '>ትግርኛ (tigrinja)</option>' in html
+    assert '>دری (dari)</option>' in html
+    from flask_babel import force_locale
+
+    with force_locale("uk"):
+        assert language_label("sv") == "svenska (шведська)"
