@@ -85,3 +85,18 @@ def test_confirmation_email_in_each_shipped_language(app, db, make_event):
     for n, (code, subject) in enumerate(expected.items()):
         mail = mails[f"p{n}@example.com"]
         assert mail.subject.startswith(subject), (code, mail.subject)
+
+
+def test_exhibitor_registering_in_dari_gets_the_confirmation_in_dari(client, db, make_event):
+    from jobbforum.models import ExhibitorRegistration
+    from tests.exhibitor_builders import registration_form
+
+    event = make_event(title="Jobbforum Stockholm")
+    response = client.post(f"/events/{event.slug}/exhibitors/register?lang=prs",
+                           data=registration_form(), content_type="multipart/form-data")
+    assert response.status_code in (302, 303)
+    exhibitor = db.session.scalar(sa.select(ExhibitorRegistration))
+    assert exhibitor.contact_language == "prs"  # the app code, not Babel's fa_AF or "fa"
+    mail = db.session.scalar(sa.select(OutgoingMail))
+    assert mail.subject == "ثبت نام غرفه‌دار شما برای Jobbforum Stockholm"
+    assert "تشکر" in mail.text  # the body is in Dari too
