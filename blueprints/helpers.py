@@ -53,6 +53,30 @@ def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
         flash(error.message, "error")
 
 
+def attempt(form: FlaskForm, action: Callable[[], Any],
+            on_error: Callable[[], None] | None = None) -> tuple[bool, Any]:
+    """Run ``action`` (a service call) if ``form`` validates, and commit.
+
+    A :class:`DomainError` rolls back, runs ``on_error`` (e.g. delete an uploaded file) and is
+    shown on the form's field. Returns ``(committed, action's result)``. For views that must act
+    after the commit (deliver queued mail) or clean up after a refusal; see :func:`run_form`.
+    """
+    from jobbforum.extensions import db
+
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        if on_error is not None:
+            on_error()
+        apply_domain_error(form, error)
+        return False, None
+    db.session.commit()
+    return True, result
+
+
 def run_form(form: FlaskForm, operation: Callable[[], Any], *, success: str,
              redirect_to: str | Callable[[Any], str]) -> Any | None:
     """The usual POST: validate, call the service, commit, flash, redirect.
@@ -63,17 +87,9 @@ def run_form(form: FlaskForm, operation: Callable[[], Any], *, success: str,
     """
     from flask import redirect
 
-    from jobbforum.extensions import db
-
-    if not form.validate_on_submit():
+    committed, result = attempt(form, operation)
+    if not committed:
         return None
-    try:
-        result = operation()
-    except DomainError as error:
-        db.session.rollback()
-        apply_domain_error(form, error)
-        return None
-    db.session.commit()
     flash(success, "success")
     return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
 

@@ -19,7 +19,12 @@ from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import EventForm, RoundForm
-from blueprints.helpers import coordinator_required, door_required, form_status, run_form
+from blueprints.helpers import (
+    coordinator_required,
+    door_required,
+    form_status,
+    run_form,
+)
 from jobbforum.models import County, EventKind, EventStatus
 from jobbforum.services import events
 from jobbforum.timeutil import local_to_utc, utc_to_local

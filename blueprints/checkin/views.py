@@ -15,7 +15,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -24,7 +24,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from blueprints.exhibitor.labels import NEED_LABELS, OFFER_LABELS, TYPE_LABELS, language_label
+from blueprints.exhibitor.labels import (
+    NEED_LABELS,
+    OFFER_LABELS,
+    TYPE_LABELS,
+    language_label,
+)
 from jobbforum.services import exhibitors as service
 from jobbforum.services import orgnumber
 

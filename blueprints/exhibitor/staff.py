@@ -23,9 +23,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints.exhibitor import bp, emails
-from blueprints.exhibitor.forms import BoothForm, CapacityForm, NotesForm, SectorForm, StatusForm
-from blueprints.exhibitor.common import attempt
-from blueprints.helpers import coordinator_required, form_status, run_form
+from blueprints.exhibitor.forms import (
+    BoothForm,
+    CapacityForm,
+    NotesForm,
+    SectorForm,
+    StatusForm,
+)
+from blueprints.helpers import attempt, coordinator_required, form_status, run_form
 from jobbforum.documents.exports import csv_bytes, xlsx_bytes
 from jobbforum.extensions import db
 from jobbforum.models import ExhibitorStatus, Sector
@@ -85,7 +90,7 @@ def staff_status(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
         if exhibitor.status not in (previous, ExhibitorStatus.pending):
             mails.append(emails.queue_decision(exhibitor))
 
-    if not attempt(form, decide):
+    if not attempt(form, decide)[0]:
         return _detail(event, exhibitor, 400, status_form=form)
     for mail in mails:
         mailer.deliver(mail)

@@ -16,14 +16,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from blueprints.exhibitor import bp, emails
 from blueprints.exhibitor.forms import BoothStaffForm, EditExhibitorForm, ExhibitorForm
 from blueprints.exhibitor.labels import template_labels
-from blueprints.exhibitor.common import attempt
-from blueprints.helpers import run_form
+from blueprints.helpers import attempt, run_form
 from jobbforum.extensions import db, limiter
 from jobbforum.models import EventStatus, ExhibitorRegistration
 from jobbforum.services import events, exhibitors, links, mailer, uploads
@@ -107,7 +115,8 @@ def register(slug: str):  # type: ignore[no-untyped-def]
             consent_version=current_app.config["PRIVACY_TEXT_VERSION"])
         saved["mail"] = emails.queue_confirmation(exhibitor, token)
 
-    if attempt(form, register_and_queue_mail, on_error=lambda: uploads.delete("logos", saved.get("logo"))):
+    if attempt(form, register_and_queue_mail,
+               on_error=lambda: uploads.delete("logos", saved.get("logo")))[0]:
         mailer.deliver(saved["mail"])
         db.session.commit()
         return redirect(url_for("exhibitor.registered", slug=event.slug), 303)
@@ -149,7 +158,7 @@ def edit(token: str):  # type: ignore[no-untyped-def]
         saved["logo"] = _save_logo(form)
         exhibitors.update_exhibitor(exhibitor, form.details(), logo_filename=saved["logo"])
 
-    if attempt(form, update, on_error=lambda: uploads.delete("logos", saved.get("logo"))):
+    if attempt(form, update, on_error=lambda: uploads.delete("logos", saved.get("logo")))[0]:
         if saved["logo"] and old_logo != saved["logo"]:
             uploads.delete("logos", old_logo)
         flash(_("Your changes are saved."), "success")

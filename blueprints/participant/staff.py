@@ -22,7 +22,12 @@ from flask_login import current_user
 
 from blueprints.helpers import coordinator_required
 from blueprints.participant import bp
-from blueprints.participant.forms import STATUS_LABELS, ActionForm, RosterConfirmForm, RosterForm
+from blueprints.participant.forms import (
+    STATUS_LABELS,
+    ActionForm,
+    RosterConfirmForm,
+    RosterForm,
+)
 from blueprints.participant.views import commit_and_send
 from jobbforum.documents import tickets as ticket_documents
 from jobbforum.extensions import db

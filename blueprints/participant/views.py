@@ -20,10 +20,17 @@ from blueprints.helpers import form_status
 from blueprints.participant import bp
 from blueprints.participant.forms import SignUpForm
 from jobbforum.documents import ics
-from jobbforum.documents.qr import qr_svg
 from jobbforum.documents import tickets as ticket_documents
+from jobbforum.documents.qr import qr_svg
 from jobbforum.extensions import db, limiter
-from jobbforum.models import EventStatus, Gender, OutgoingMail, RegistrationStatus, Role, utcnow
+from jobbforum.models import (
+    EventStatus,
+    Gender,
+    OutgoingMail,
+    RegistrationStatus,
+    Role,
+    utcnow,
+)
 from jobbforum.services import events, links, registrations
 from jobbforum.services.errors import DomainError
 

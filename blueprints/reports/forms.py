@@ -14,7 +14,13 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from blueprints.fields import MultiCheckboxField
 from jobbforum.services.indicator_data import GROUPINGS

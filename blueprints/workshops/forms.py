@@ -13,7 +13,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from blueprints.admin.forms import COUNTY_LABELS
 from blueprints.fields import MultiCheckboxField

@@ -19,7 +19,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
