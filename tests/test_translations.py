@@ -278,3 +278,10 @@ def test_booth_languages_by_their_own_names_in_cards_and_filter(client, make_eve
 
     with force_locale("uk"):
         assert language_label("sv") == "svenska (шведська)"
+
+
+@pytest.mark.parametrize(("code", "text"), [("ar", "لم نجد هذه الصفحة"), ("prs", "این صفحه را پیدا نکردیم"),
+                                            ("ti", "ነቲ ገጽ ክንረኽቦ ኣይከኣልናን"), ("uk", "Ми не знайшли цю сторінку")])
+def test_error_pages_in_the_readers_language(client, code, text):
+    response = client.get(f"/no-such-page?lang={code}")
+    assert response.status_code == 404 and text in response.get_data(as_text=True)
