@@ -175,6 +175,7 @@ def run(people: int = 10_000, repeat: int = 3, seed: int = 2026) -> dict[str, An
         "ratio_csv_to_baseline": round(csv_seconds / baseline_seconds, 1),
         "goal_seconds": GOAL_SECONDS,
         "within_goal": csv_seconds < GOAL_SECONDS,
+        "xlsx_within_goal": xlsx_seconds < GOAL_SECONDS,
     }
 
 

@@ -152,16 +152,13 @@ def app(db_url: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
 
 
 def _clean(app: Any) -> None:
+    """Empty every table (children first). DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE of
+    ~30 tables costs ~200 ms, a DELETE of a test's few rows ~4 ms."""
     with app.app_context():
         _db.session.remove()
-        tables = [t for t in reversed(_db.metadata.sorted_tables)]
         with _db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
 
 
 @pytest.fixture()

@@ -2,7 +2,8 @@
 
 The rows come from :func:`jobbforum.services.attendance.attendance_rows` (pseudonymous, no personal
 data). Every text cell passes through :func:`jobbforum.documents.exports.safe_cell`, the project's
-single place that makes a value inert for spreadsheets (formula injection).
+single place that makes a value inert for spreadsheets (formula injection), through the
+project's one CSV and one XLSX writer.
 
 CSV: UTF-8 without byte-order mark (R's ``read.csv`` and Frictionless read it as is), comma,
 ``\\r\\n`` line ends, a header row, booleans ``1``/``0``, not-applicable cells empty.
@@ -10,64 +11,27 @@ CSV: UTF-8 without byte-order mark (R's ``read.csv`` and Frictionless read it as
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from jobbforum.documents.exports import safe_cell  # the project's one formula-injection guard
+from jobbforum.documents import exports
 from jobbforum.services.attendance import ATTENDANCE_COLUMNS
-
-class _CountingRows:
-    """Wraps the rows and counts them as they stream past."""
-
-    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
-        self._rows = rows
-        self.count = 0
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        for row in self._rows:
-            self.count += 1
-            yield row
 
 
 def write_csv(rows: Iterable[Sequence[Any]], out: IO[str],
               columns: Sequence[str] = ATTENDANCE_COLUMNS) -> int:
-    """Stream *rows* as CSV into the text stream *out* (open it with ``newline=""``); returns
-    the number of data rows written."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    counted = _CountingRows(rows)
-    writer.writerows(["" if v is None else safe_cell(v) for v in row] for row in counted)
-    return counted.count
+    """Stream *rows* as CSV (no byte-order mark) into *out* (open it with ``newline=""``);
+    returns the number of data rows written."""
+    return exports.write_csv(columns, rows, out, bom=False)
 
 
 def write_xlsx(rows: Iterable[Sequence[Any]], out: IO[bytes] | str | Path,
                columns: Sequence[str] = ATTENDANCE_COLUMNS, title: str = "attendance") -> int:
-    """Write an XLSX workbook (openpyxl write-only: constant memory) with typed cells.
-
-    Counts and booleans are numbers, text is stored as text (never a formula), not-applicable
-    cells are empty. Returns the number of data rows.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    counted = _CountingRows(rows)
-    for row in counted:
-        sheet.append([safe_cell(v) for v in row])
-    workbook.save(out)
-    return counted.count
+    """Stream an XLSX workbook with typed cells (counts and booleans as numbers, text as text,
+    not-applicable cells empty); returns the number of data rows."""
+    return exports.write_xlsx(columns, rows, out, title=title)
 
 
 #: Codebook: (type, English description, Swedish description, constraints) per column.
@@ -76,7 +40,7 @@ CODEBOOK: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "participant_code": (
         "string", "Pseudonymous participant code; links to the baseline and result surveys.",
         "Pseudonym deltagarkod; kopplar till baslinje- och resultatenkäten.",
-        {"required": True, "unique": True, "pattern": "[0-9A-Z*~$=]{4,16}"}),
+        {"required": True, "unique": True, "pattern": "[0-9A-Z]{4,16}"}),
     "round": ("string", "Programme round (slug); empty for visitors without a round.",
               "Programomgång (kortnamn); tom för besökare utan omgång.", {}),
     "county": ("string", "County of the programme round.", "Omgångens län.",
