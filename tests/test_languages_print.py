@@ -13,6 +13,7 @@ from jobbforum.documents import tickets as ticket_documents
 from jobbforum.models import OutgoingMail, Role
 from jobbforum.services import registrations
 from tests.conftest import require_binary
+from tests.exhibitor_builders import own_outbox  # noqa: F401  (mail goes to this test's outbox)
 from tests.participants_builders import decode_qr_codes, sign_up
 
 
@@ -87,7 +88,8 @@ def test_confirmation_email_in_each_shipped_language(app, db, make_event):
         assert mail.subject.startswith(subject), (code, mail.subject)
 
 
-def test_exhibitor_registering_in_dari_gets_the_confirmation_in_dari(client, db, make_event):
+def test_exhibitor_registering_in_dari_gets_the_confirmation_in_dari(client, db, make_event,
+                                                                     own_outbox):
     from jobbforum.models import ExhibitorRegistration
     from tests.exhibitor_builders import registration_form
 
