@@ -40,6 +40,7 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "JOBBFORUM_DEBUG": ("DEBUG", _bool),
     "JOBBFORUM_UPLOAD_DIR": ("UPLOAD_DIR", str),
     "JOBBFORUM_LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
+    "JOBBFORUM_BOOTH_RETENTION_DAYS": ("BOOTH_RETENTION_DAYS", int),
 }
 
 
@@ -73,6 +74,8 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "LOGIN_LOCKOUT_MINUTES": 15,
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        #: Days after an event that exhibitors keep the personal part of their booth visits.
+        "BOOTH_RETENTION_DAYS": 30,
     }
 
 

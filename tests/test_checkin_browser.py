@@ -3,7 +3,6 @@ Enter), manual search, undo, and going offline and back (queue in IndexedDB, no 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,8 @@ import sqlalchemy as sa
 
 from jobbforum.models import CheckIn, Scan
 from tests.checkin_builders import *  # noqa: F403
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, require_binary, run_axe
+from tests.checkin_builders import badge_video_file
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -152,25 +152,9 @@ def test_offline_queue_survives_reload_and_uploads_once(page, db, make_ticket, m
 
 @pytest.fixture()
 def badge_video(tmp_path: Path, make_ticket: Any) -> tuple[Any, Path]:
-    """A real printed badge (documents.badges, rendered with pdftoppm) as a .y4m file for
-    Chromium's fake camera: the badge fills the frame as when held up to a phone."""
-    from jobbforum.documents.badges import BadgeData, badge_sheet_pdf
-
-    ffmpeg, pdftoppm = require_binary("ffmpeg"), require_binary("pdftoppm")
+    """A real printed badge as a .y4m file for Chromium's fake camera."""
     ticket = make_ticket(name="Selam Yohannes")
-    pdf = tmp_path / "badge.pdf"
-    pdf.write_bytes(badge_sheet_pdf([BadgeData(
-        ticket_code=ticket.code, name="Selam Yohannes", role="participant",
-        role_label="Deltagare", organisation=None, event_title=ticket.registration.event.title,
-        event_when="12 mars 2026 10:00")], layout="a6"))
-    subprocess.run([pdftoppm, "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "badge")],
-                   check=True, timeout=60)
-    video = tmp_path / "badge.y4m"
-    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-loop", "1", "-i", str(tmp_path / "badge.png"),
-                    "-t", "3", "-pix_fmt", "yuv420p", "-vf",
-                    "scale=640:480:force_original_aspect_ratio=decrease,"
-                    "pad=640:480:(ow-iw)/2:(oh-ih)/2:white", str(video)], check=True, timeout=60)
-    return ticket, video
+    return ticket, badge_video_file(tmp_path, ticket, "Selam Yohannes")
 
 
 def test_fake_camera_reads_a_badge(browser, live_server, db, badge_video, make_staff, artifacts):

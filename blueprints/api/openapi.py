@@ -59,6 +59,9 @@ def build_spec(app: Flask) -> dict[str, Any]:
         "deviceToken", {"type": "http", "scheme": "bearer", "description": "Door device token"}
     )
     spec.components.security_scheme(
+        "boothLink", {"type": "http", "scheme": "bearer", "description": "An exhibitor's booth link token"}
+    )
+    spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": "jobbforum_session"}
     )
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):

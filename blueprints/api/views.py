@@ -42,3 +42,4 @@ def ping():  # type: ignore[no-untyped-def]
 
 from blueprints.api import checkin as _checkin  # noqa: E402,F401  (check-in endpoints)
 from blueprints.api import exhibitors  # noqa: E402,F401  (exhibitor list endpoints)
+from blueprints.api import booths  # noqa: E402,F401  (booth scanning endpoints)

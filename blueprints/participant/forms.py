@@ -16,7 +16,7 @@ from wtforms.validators import (
 
 from jobbforum import languages
 from jobbforum.codes import is_acceptable_imported_code, normalise_participant_code
-from jobbforum.models import Gender, RegistrationStatus, Role
+from jobbforum.models import BoothSharing, Gender, RegistrationStatus, Role
 from jobbforum.services.errors import InvalidInput
 from jobbforum.services.registrations import normalise_email, normalise_phone
 
@@ -36,6 +36,11 @@ STATUS_LABELS = {
     RegistrationStatus.waitlisted: _l("Waiting list"),
     RegistrationStatus.cancelled: _l("Cancelled"),
 }
+BOOTH_SHARING_CHOICES = [
+    (BoothSharing.visit_only.value, _l("Nothing. They only see that someone visited.")),
+    (BoothSharing.contact.value, _l("My name and email")),
+    (BoothSharing.contact_phone.value, _l("My name, email and phone number")),
+]
 LANGUAGE_CHOICES = languages.choices()
 
 
@@ -79,6 +84,10 @@ class SignUpForm(FlaskForm):
     gender = ChoiceRadioField(_l("Gender (you can skip this)"), choices=GENDER_CHOICES,
                               invalid_message=_l("Choose one of the answers, or none."),
                               validators=[Optional()])
+    booth_sharing = ChoiceRadioField(
+        _l("When an employer scans your badge at their stand, what do they get?"),
+        choices=BOOTH_SHARING_CHOICES, default=BoothSharing.visit_only.value,
+        invalid_message=_l("Choose what the employers get."), validators=[Optional()])
     consent = BooleanField(_l("I agree that Jobbforum stores my name and contact details to "
                               "send my ticket and count who comes"),
                            validators=[DataRequired(message=_l(

@@ -24,6 +24,7 @@ from jobbforum.documents import tickets as ticket_documents
 from jobbforum.documents.qr import qr_svg
 from jobbforum.extensions import db, limiter
 from jobbforum.models import (
+    BoothSharing,
     EventStatus,
     Gender,
     OutgoingMail,
@@ -65,7 +66,7 @@ def _sign_up_data(form: SignUpForm) -> registrations.SignUpData:
         preferred_language=form.preferred_language.data,
         gender=Gender(form.gender.data) if form.gender.data else None,
         participant_code=form.participant_code.data or "", consent=form.consent.data,
-        waitlist_ok=form.waitlist_ok.data)
+        waitlist_ok=form.waitlist_ok.data, booth_sharing=BoothSharing(form.booth_sharing.data or BoothSharing.visit_only.value))
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -110,7 +111,7 @@ def private_link(view):  # type: ignore[no-untyped-def]
     an invalid, expired or revoked link gets a page that says so, never which person it was for."""
 
     @wraps(view)
-    def wrapped(token: str):  # type: ignore[no-untyped-def]
+    def wrapped(token: str, **kwargs):  # type: ignore[no-untyped-def]
         try:
             registration = registrations.registration_from_token(token)
         except (links.LinkInvalid, links.LinkExpired, links.LinkRevoked) as error:
@@ -118,7 +119,7 @@ def private_link(view):  # type: ignore[no-untyped-def]
             return render_template("participant/link_problem.html", message=LINK_MESSAGES.get(
                 error.code, error.message)), error.http_status
         db.session.commit()
-        return view(registration, token)
+        return view(registration, token, **kwargs)
 
     return wrapped
 
@@ -126,13 +127,15 @@ def private_link(view):  # type: ignore[no-untyped-def]
 @bp.get("/t/<token>")
 @private_link
 def ticket(registration, token: str):  # type: ignore[no-untyped-def]
+    from blueprints.booths.context import booth_context
+
     active = registration.active_ticket
     qr = Markup(qr_svg(active.code, title=_("QR code of your ticket"))) if active else None
     return render_template(
         "participant/ticket.html", registration=registration, event=registration.event,
         ticket=active, qr=qr, token=token, welcome=bool(request.args.get("welcome")),
         waiting_position=registrations.waiting_position(registration),
-        RegistrationStatus=RegistrationStatus)
+        RegistrationStatus=RegistrationStatus, **booth_context(registration))
 
 
 @bp.get("/t/<token>/event.ics")

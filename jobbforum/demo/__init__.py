@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from random import Random
 
-from jobbforum.demo import base, checkin, exhibitors, indicators, workshops
+from jobbforum.demo import base, booths, checkin, exhibitors, indicators, workshops
 from jobbforum.demo import participants as participant_demo
 
 #: Demo event slug.
@@ -41,6 +41,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     indicators.load_attendance,
     indicators.load_surveys,
     checkin.load_checkin,
+    booths.load_booth_visits,
 ]
 
 

@@ -2,6 +2,7 @@
 
 from jobbforum.models.audit import AuditEvent
 from jobbforum.models.base import Base, utcnow
+from jobbforum.models.booths import BoothSharing, BoothVisit
 from jobbforum.models.checkins import ENTRANCE, CheckIn, CheckInList, Device, Scan
 from jobbforum.models.events import County, Event, EventKind, EventStatus, ProgrammeRound, event_rounds
 from jobbforum.models.exhibitors import (
@@ -33,7 +34,7 @@ from jobbforum.models.workshops import (
 )
 
 __all__ = [
-    "Audience", "AuditEvent", "Base", "Booking", "BookingStatus", "CheckIn", "CheckInList",
+    "Audience", "AuditEvent", "Base", "Booking", "BoothSharing", "BoothVisit", "BookingStatus", "CheckIn", "CheckInList",
     "County", "Device", "ENTRANCE", "Employment", "Event", "EventKind", "EventStatus",
     "ExhibitorRegistration", "ExhibitorSettings", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobbforum.models.base import Base, TimestampMixin, UTCDateTime, enum_type, utcnow
+from jobbforum.models.booths import BoothSharing
 
 if TYPE_CHECKING:
     from jobbforum.models.events import Event
@@ -53,6 +54,10 @@ class Registration(TimestampMixin, Base):
     #: When the person consented to the privacy text, and which version of it.
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     consent_version: Mapped[str | None] = mapped_column(sa.String(32), nullable=True)
+    #: What a booth scan of this person's badge shares with the exhibitor (their choice).
+    booth_sharing: Mapped[BoothSharing] = mapped_column(
+        enum_type(BoothSharing, "booth_sharing"), default=BoothSharing.visit_only,
+        server_default=BoothSharing.visit_only.value)
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     person: Mapped[Person] = relationship(back_populates="registrations")

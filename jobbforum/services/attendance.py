@@ -134,9 +134,14 @@ class AttendanceFilter:
         return start, end
 
 
-def booth_visit_counts(person_ids: sa.Select | None = None) -> dict[int, int]:
-    """Booth visits per person id. The booth-visit table arrives in a later issue: none yet."""
-    return {}
+def booth_visit_counts(person_ids: sa.Select | None = None,
+                       bounds: tuple[datetime | None, datetime | None] = (None, None)) -> dict[int, int]:
+    """Booth visits per person id: one per exhibitor whose booth scanned the person's badge
+    (:func:`jobbforum.services.booths.visit_counts_by_person`), at events starting within
+    ``bounds``."""
+    from jobbforum.services.booths import visit_counts_by_person
+
+    return visit_counts_by_person(person_ids, _within(Event.starts_at, bounds))
 
 
 def _check_rounds(slugs: Sequence[str]) -> None:
@@ -250,7 +255,7 @@ def _rows(flt: AttendanceFilter) -> Iterator[tuple[Cell, ...]]:
     registered = _jobbforum_registered(scope, bounds)
     attended = _jobbforum_attended(scope, bounds)
     sessions = sessions_attended(scope, bounds)
-    booths = booth_visit_counts(scope)
+    booths = booth_visit_counts(scope, bounds)
     people = db.session.execute(
         sa.select(Person.id, Person.participant_code, Person.gender, ProgrammeRound.slug,
                   ProgrammeRound.county)

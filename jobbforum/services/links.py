@@ -89,3 +89,8 @@ def revoke_all(purpose: str, subject_id: int) -> int:
         count += 1
     db.session.flush()
     return count
+
+
+def token_for(link: PrivateLink) -> str:
+    """The token of an existing link (the same one :func:`issue` returned for it)."""
+    return _serializer().dumps([link.purpose, link.nonce])

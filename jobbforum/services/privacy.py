@@ -35,7 +35,7 @@ from jobbforum.models import (
     Ticket,
     WorkshopSession,
 )
-from jobbforum.services import audit
+from jobbforum.services import audit, booths
 from jobbforum.services.errors import NotFound
 from jobbforum.timeutil import local_to_utc
 
@@ -50,11 +50,14 @@ class PurgeReport:
     logos: int
     mails: int
     dry_run: bool
+    #: Booth visits whose shared name, email, phone and note were removed.
+    booth_visits: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"ended_before": self.ended_before.isoformat(), "people": self.people,
                 "exhibitor_contacts": self.exhibitor_contacts, "logos": self.logos,
-                "mails": self.mails, "dry_run": self.dry_run}
+                "mails": self.mails, "dry_run": self.dry_run,
+                "booth_visits": self.booth_visits}
 
 
 def _last_activity() -> sa.Subquery:
@@ -119,7 +122,8 @@ def purge(ended_before: date, *, dry_run: bool = False, actor: StaffUser | None 
 
     People: name emptied, email and phone removed, mails to their address deleted. Exhibitor
     registrations of events that ended before the date: contact name, email and phone, staff
-    notes and decline reason emptied, the logo file deleted. Keeps participant codes, gender,
+    notes and decline reason emptied, the logo file deleted. The people's booth visits lose the
+    name, email, phone and note exhibitors held (the visits still count). Keeps participant codes, gender,
     rounds, registrations, tickets, check-ins, bookings and survey responses: the attendance
     export and the indicators are unchanged. With *dry_run* counts only. Audited either way.
     """
@@ -141,9 +145,12 @@ def purge(ended_before: date, *, dry_run: bool = False, actor: StaffUser | None 
             contact.notes = contact.decline_reason = ""
             contact.logo_filename = None
         _delete_mails(emails)
+        visits = booths.purge_for_people(people_ids)
         db.session.flush()
         db.session.expire_all()
-    report = PurgeReport(ended_before, len(people_ids), len(contacts), logos, mails, dry_run)
+    else:
+        visits = booths.count_personal_for_people(people_ids)
+    report = PurgeReport(ended_before, len(people_ids), len(contacts), logos, mails, dry_run, visits)
     audit.record("privacy.purge_dry_run" if dry_run else "privacy.purge", actor=actor,
                  actor_label=actor_label, details=report.as_dict())
     return report
@@ -178,13 +185,15 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
                  actor: StaffUser | None = None, actor_label: str = "") -> dict[str, int]:
     """Right to erasure. Returns how many rows of each kind were erased or emptied.
 
-    Always: name, email, phone, language and gender removed; mails to the person deleted.
+    Always: name, email, phone, language and gender removed; mails to the person deleted; what
+    exhibitors hold from booth scans (name, email, phone, note) deleted.
     With *include_attendance_link*: the person is deleted altogether — registrations, tickets,
     check-ins, bookings and both survey responses go too, so nothing links the participant code
     to attendance or answers any more (the indicator figures then no longer count them).
     """
     code = person.participant_code
-    counts = {"mails": _mails_to([person.email] if person.email else [])}
+    counts = {"mails": _mails_to([person.email] if person.email else []),
+              "booth_visits": booths.purge_for_people([person.id])}
     if person.email:
         _delete_mails([person.email])
     if include_attendance_link:
@@ -254,6 +263,7 @@ def access_export(person: Person, *, actor: StaffUser | None = None,
         "bookings": [{"theme": theme.value, "title": title, "starts_at": starts.isoformat(),
                       "status": status.value} for theme, title, starts, status in bookings],
         "survey_responses": [_response_dict(r) for r in responses],
+        "booth_visits": booths.visits_of_person(person),
         "mails": [{"subject": m.subject, "status": m.status.value,
                    "created_at": m.created_at.isoformat(),
                    "sent_at": m.sent_at.isoformat() if m.sent_at else None} for m in mails],

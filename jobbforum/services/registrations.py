@@ -35,6 +35,7 @@ from jobbforum.codes import (
 from jobbforum.config import PRIVACY_TEXT_VERSION
 from jobbforum.extensions import db
 from jobbforum.models import (
+    BoothSharing,
     Event,
     Gender,
     OutgoingMail,
@@ -105,6 +106,8 @@ class SignUpData:
     consent: bool = False
     #: The person agreed to go on the waiting list if the event is full.
     waitlist_ok: bool = False
+    #: What a booth scan of the badge shares with exhibitors (see :mod:`jobbforum.services.booths`).
+    booth_sharing: BoothSharing = BoothSharing.visit_only
 
 
 @dataclass
@@ -348,6 +351,7 @@ def sign_up(event: Event, data: SignUpData, *, now: datetime | None = None) -> S
         status = RegistrationStatus.waitlisted
     registration = existing or Registration(event_id=event.id, person_id=person.id)
     registration.role, registration.status = data.role, status
+    registration.booth_sharing = data.booth_sharing
     registration.consent_at = now
     registration.consent_version = current_app.config.get("PRIVACY_TEXT_VERSION",
                                                           PRIVACY_TEXT_VERSION)

@@ -395,82 +395,13 @@
       }).catch(function () { showResult("bad", text("error"), "", ""); });
   }
 
-  /* ------------------------------------------------------------------ camera */
+  /* ------------------------------------------------------------------ camera (qrcapture.js) */
 
-  var video = $("camera-video");
-  var canvas = $("camera-canvas");
-  var stream = null;
-  var lastCamera = {code: "", at: 0};
-  var lastFrame = 0;
-
-  function startCamera() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      $("camera-message").textContent = text("camera-error");
-      return;
-    }
-    navigator.mediaDevices.getUserMedia({video: {facingMode: {ideal: "environment"},
-                                                 width: {ideal: 1280}, height: {ideal: 720}},
-                                         audio: false})
-      .then(function (s) {
-        stream = s;
-        video.srcObject = s;
-        video.play();
-        root.classList.add("camera-on");
-        $("camera-toggle").textContent = $("camera-toggle").getAttribute("data-stop");
-        localStorage.setItem("jf-camera", "on");
-        var track = s.getVideoTracks()[0];
-        var caps = track && track.getCapabilities ? track.getCapabilities() : {};
-        $("torch-toggle").hidden = !caps.torch;
-        requestAnimationFrame(tick);
-      })
-      .catch(function () { $("camera-message").textContent = text("camera-error"); });
-  }
-
-  function stopCamera() {
-    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
-    stream = null;
-    video.srcObject = null;
-    root.classList.remove("camera-on");
-    $("camera-toggle").textContent = $("camera-toggle").getAttribute("data-start");
-    $("torch-toggle").hidden = true;
-    localStorage.setItem("jf-camera", "off");
-  }
-
-  function toggleTorch() {
-    var track = stream && stream.getVideoTracks()[0];
-    if (!track) { return; }
-    var button = $("torch-toggle");
-    var on = button.getAttribute("aria-pressed") !== "true";
-    track.applyConstraints({advanced: [{torch: on}]}).then(function () {
-      button.setAttribute("aria-pressed", String(on));
-      button.textContent = on ? text("torch-off") : text("torch-on");
-    }).catch(function () { button.hidden = true; });
-  }
-
-  function tick(now) {
-    if (!stream) { return; }
-    if (now - lastFrame > 100 && video.readyState >= 2 && window.jsQR) {
-      lastFrame = now;
-      var scale = Math.min(1, 800 / (video.videoWidth || 800));
-      var w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
-      if (w && h) {
-        canvas.width = w; canvas.height = h;
-        var ctx = canvas.getContext("2d", {willReadFrequently: true});
-        ctx.drawImage(video, 0, 0, w, h);
-        var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, {inversionAttempts: "dontInvert"});
-        if (found && found.data) {
-          var t = Date.now();
-          if (found.data !== lastCamera.code || t - lastCamera.at > CAMERA_REPEAT_MS) {
-            lastCamera = {code: found.data, at: t};
-            scan(found.data);
-          } else {
-            lastCamera.at = t;
-          }
-        }
-      }
-    }
-    requestAnimationFrame(tick);
-  }
+  var camera = window.JobbforumQR.camera({
+    root: root, video: $("camera-video"), canvas: $("camera-canvas"), toggle: $("camera-toggle"),
+    torch: $("torch-toggle"), message: $("camera-message"), onCode: scan, repeatMs: CAMERA_REPEAT_MS,
+    texts: {error: text("camera-error"), torchOn: text("torch-on"), torchOff: text("torch-off")}
+  });
 
   /* ------------------------------------------------------------------ wiring */
 
@@ -482,25 +413,7 @@
   });
 
   // A hand scanner types fast and ends with Enter; catch it even when focus is elsewhere.
-  var wedge = {buf: "", at: 0};
-  document.addEventListener("keydown", function (e) {
-    var target = e.target;
-    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
-                            target.tagName === "SELECT");
-    if (typing || e.ctrlKey || e.metaKey || e.altKey) { return; }
-    var t = Date.now();
-    if (t - wedge.at > 80) { wedge.buf = ""; }
-    wedge.at = t;
-    if (e.key === "Enter" && wedge.buf.length >= 6) {
-      e.preventDefault();
-      var code = wedge.buf;
-      wedge.buf = "";
-      hideResult();
-      scan(code);
-    } else if (e.key.length === 1) {
-      wedge.buf += e.key;
-    }
-  });
+  window.JobbforumQR.keyboardWedge(scan, {before: hideResult});
 
   resultBox.addEventListener("click", function (e) {
     if (e.target.id === "result-undo") { undo(); } else { hideResult(); }
@@ -511,11 +424,6 @@
     var q = $("search-input").value.trim();
     if (q.length >= 2) { search(q); }
   });
-  var cameraButton = $("camera-toggle");
-  cameraButton.setAttribute("data-start", cameraButton.textContent);
-  cameraButton.setAttribute("data-stop", cameraButton.getAttribute("data-stop-text") || "■");
-  cameraButton.addEventListener("click", function () { if (stream) { stopCamera(); } else { startCamera(); } });
-  $("torch-toggle").addEventListener("click", toggleTorch);
   $("device-form").addEventListener("submit", function (e) {
     e.preventDefault();
     localStorage.setItem(TOKEN_KEY, $("device-token").value.trim());
@@ -544,7 +452,7 @@
   });
   refreshStats();
   flushQueue();
-  if (localStorage.getItem("jf-camera") === "on") { startCamera(); }
+  if (camera.wasOn()) { camera.start(); }
   codeInput.focus();
   root.setAttribute("data-ready", "true");
 })();
