@@ -5,7 +5,7 @@ jobbforum/languages.py. Dari is ``prs`` (its Babel locale is fa_AF); rows that s
 ``fa_AF`` for it (the demo did) become ``prs``. Data only, no schema change.
 
 Revision ID: bcef7300e4b9
-Revises: 71fdccace1db
+Revises: 81747fe5c960
 Create Date: 2026-11-30 07:18:23.340630
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'bcef7300e4b9'
-down_revision = '71fdccace1db'
+down_revision = '81747fe5c960'
 branch_labels = None
 depends_on = None
 
