@@ -100,15 +100,23 @@ def form_status(form: FlaskForm) -> int:
 
 
 def template_globals() -> dict[str, Any]:
-    from flask_babel import format_date, format_datetime, get_locale
+    from flask_babel import format_date, format_datetime, format_decimal
 
-    locale = get_locale()
-    lang = locale.language if locale else "sv"
+    from jobbforum import glossary
+    from jobbforum import languages as langs
+    from jobbforum.documents.tickets import format_when
+
+    language = langs.get(langs.current_code())
     return {
-        "current_lang": lang,
-        "languages": current_app.config["LANGUAGES"],
-        "text_direction": "rtl" if lang in ("ar", "fa", "prs") else "ltr",
+        "current_lang": language.code,
+        "current_language": language,
+        "html_lang": language.html_lang,
+        "languages": [langs.get(code) for code in current_app.config["LANGUAGES"]],
+        "text_direction": "rtl" if language.rtl else "ltr",
         "StaffRole": StaffRole,
         "format_datetime": format_datetime,
         "format_date": format_date,
+        "format_number": format_decimal,
+        "GLOSSARY": glossary.TERMS,
+        "format_when": format_when,
     }

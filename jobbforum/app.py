@@ -82,16 +82,32 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def select_locale() -> str:
-    """``?lang=`` (remembered in a cookie), else the cookie, else Accept-Language, else Swedish."""
+    """``?lang=`` (remembered in a cookie), else the cookie, else Accept-Language, else Swedish.
+
+    Returns the Babel locale (``fa_AF`` for the app code ``prs``; see jobbforum/languages.py).
+    """
     from flask import current_app
 
-    languages = current_app.config["LANGUAGES"]
+    from jobbforum import languages as langs
+
+    codes = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and background work: the default language
-        return languages[0]
+        return langs.babel_locale(codes[0])
     for candidate in (request.args.get("lang"), request.cookies.get("lang")):
-        if candidate in languages:
-            return candidate
-    return request.accept_languages.best_match(languages) or languages[0]
+        if candidate in codes:
+            return langs.babel_locale(candidate)
+    # Browsers send BCP 47 tags, best first: "uk-UA" means uk; Dari arrives as "prs", "fa-AF"
+    # or (Persian, close enough to read) "fa".
+    tags = {langs.get(code).html_lang.lower(): code for code in codes}
+    tags |= {code: code for code in codes}
+    if "prs" in codes:
+        tags.setdefault("fa", "prs")
+    for value, _quality in request.accept_languages:
+        value = value.lower().replace("_", "-")
+        code = tags.get(value) or tags.get(value.split("-")[0])
+        if code:
+            return langs.babel_locale(code)
+    return langs.babel_locale(codes[0])
 
 
 def _init_extensions(app: Flask) -> None:

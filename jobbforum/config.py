@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-#: Languages the interface ships in (the first is the default).
-LANGUAGES = ("sv", "en")
+from jobbforum.languages import CODES
+
+#: Languages the interface ships in, as app codes (the first is the default); see languages.py.
+LANGUAGES = CODES
 
 #: Version of the privacy text people consent to; bump it when the text changes.
 PRIVACY_TEXT_VERSION = "2026-11"

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from jobbforum.app import create_app
 from jobbforum.extensions import db as _db
@@ -126,12 +127,22 @@ def app_config(db_url: str, instance: Path) -> dict[str, Any]:
     }
 
 
+class EnglishClient(FlaskClient):
+    """Test clients read pages in English (the source strings tests assert on) unless a test
+    sends its own ``?lang=`` or Accept-Language; Swedish is covered by tests/test_translations.py."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture(scope="session")
 def app(db_url: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The app for the whole session, its schema built by running the real migrations."""
     from flask_migrate import upgrade
 
     application = create_app(app_config(db_url, tmp_path_factory.mktemp("instance")))
+    application.test_client_class = EnglishClient
     with application.app_context():
         upgrade()
     limiter.enabled = False

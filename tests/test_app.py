@@ -120,7 +120,7 @@ def test_language_switch_remembered(client):
 
 
 def test_swedish_is_default(client):
-    body = client.get("/").get_data(as_text=True)
+    body = client.get("/", headers={"Accept-Language": ""}).get_data(as_text=True)
     assert 'lang="sv"' in body
     assert "Hoppa till innehållet" in body
 

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from blueprints.exhibitor.labels import template_labels
+from jobbforum.documents.emails import mail_language
 from jobbforum.models import ExhibitorRegistration, OutgoingMail
 from jobbforum.services import exhibitors, mailer
 
@@ -26,7 +27,7 @@ def _queue(exhibitor: ExhibitorRegistration, template: str, subject: str, **cont
 def queue_confirmation(exhibitor: ExhibitorRegistration, token: str, *, renewed: bool = False) -> OutgoingMail:
     """Thanks for registering (or: here is a new link), with the private link to change the
     registration."""
-    with force_locale(exhibitor.contact_language):
+    with force_locale(mail_language(exhibitor.contact_language)):
         return _queue(exhibitor, "registered",
                       _("Your exhibitor registration for %(event)s", event=exhibitor.event.title),
                       link=_absolute("exhibitor.edit", token=token), renewed=renewed,
@@ -35,7 +36,7 @@ def queue_confirmation(exhibitor: ExhibitorRegistration, token: str, *, renewed:
 
 def queue_decision(exhibitor: ExhibitorRegistration) -> OutgoingMail:
     """The staff's decision (approved, declined with the reason, waiting list)."""
-    with force_locale(exhibitor.contact_language):
+    with force_locale(mail_language(exhibitor.contact_language)):
         return _queue(exhibitor, "decision",
                       _("Exhibitor registration for %(event)s: %(status)s", event=exhibitor.event.title,
                         status=str(template_labels()["STATUS_LABELS"][exhibitor.status]).lower()),  # type: ignore[index]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
+
+from jobbforum import languages
 
 from jobbforum.models import ExhibitorStatus, OrganisationType
 
@@ -34,22 +37,39 @@ STATUS_LABELS = {
     ExhibitorStatus.waitlisted: _l("Waiting list"),
     ExhibitorStatus.withdrawn: _l("Withdrawn"),
 }
-#: Each language by its name in the interface language and in itself (for readers of either).
-LANGUAGE_LABELS = {
-    "sv": (_l("Swedish"), "svenska"), "en": (_l("English"), "English"),
-    "ar": (_l("Arabic"), "العربية"), "fa": (_l("Persian"), "فارسی"), "prs": (_l("Dari"), "دری"),
-    "ps": (_l("Pashto"), "پښتو"), "so": (_l("Somali"), "Soomaali"), "ti": (_l("Tigrinya"), "ትግርኛ"),
-    "am": (_l("Amharic"), "አማርኛ"), "uk": (_l("Ukrainian"), "українська"),
-    "ru": (_l("Russian"), "русский"), "tr": (_l("Turkish"), "Türkçe"), "ku": (_l("Kurdish"), "Kurdî"),
-    "bs": (_l("Bosnian/Croatian/Serbian"), "bosanski/hrvatski/srpski"),
-    "es": (_l("Spanish"), "español"), "fr": (_l("French"), "français"), "de": (_l("German"), "Deutsch"),
-    "pl": (_l("Polish"), "polski"), "zh": (_l("Chinese"), "中文"), "th": (_l("Thai"), "ไทย"),
-}
+#: Booth languages (keys as in services.exhibitors.BOOTH_LANGUAGES). Names come from CLDR via
+#: Babel (jobbforum.languages.display_name), except where the fair names a language its own way.
+LANGUAGE_LABELS: dict[str, tuple[object, str] | None] = dict.fromkeys(
+    ("sv", "en", "ar", "fa", "prs", "ps", "so", "ti", "am", "uk", "ru", "tr", "ku", "bs", "es",
+     "fr", "de", "pl", "zh", "th"))
+LANGUAGE_LABELS["prs"] = (_l("Dari"), "دری")  # CLDR has no "prs"; its fa_AF is "Persian"
+LANGUAGE_LABELS["bs"] = (_l("Bosnian/Croatian/Serbian"), "bosanski/hrvatski/srpski")
+LANGUAGE_LABELS["ku"] = (_l("Kurdish"), "Kurdî")
+
+
+def own_language_name(code: str) -> str:
+    """The language's name in its own script (what a speaker looks for)."""
+    special = LANGUAGE_LABELS.get(code)
+    return special[1] if special else languages.display_name(code)
+
+
+def interface_language_name(code: str) -> str:
+    """The language's name in the interface language (CLDR via Babel)."""
+    special = LANGUAGE_LABELS.get(code)
+    if special:
+        return str(special[0])
+    from flask_babel import get_locale
+
+    try:
+        return Locale.parse(code).get_display_name(get_locale() or "sv") or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def language_label(code: str) -> str:
-    name, own = LANGUAGE_LABELS.get(code, (code, code))
-    return str(name) if str(name) == own else f"{name} ({own})"
+    """"العربية (arabiska)": the own name first, then the interface language's name if it differs."""
+    own, name = own_language_name(code), interface_language_name(code)
+    return own if own.casefold() == name.casefold() else f"{own} ({name})"
 
 
 def sector_name(sector, lang: str) -> str:  # type: ignore[no-untyped-def]
@@ -64,13 +84,14 @@ def template_labels() -> dict[str, object]:
     """The labels, translated once per rendering (a list of 300 cards would otherwise translate
     the same few words thousands of times)."""
     language_names = {code: language_label(code) for code in LANGUAGE_LABELS}
+    own_names = {code: own_language_name(code) for code in LANGUAGE_LABELS}
     card_text = _resolved({"offers": _l("Offers:"), "languages": _l("Languages at the booth:")})
     types, statuses = _resolved(TYPE_LABELS), _resolved(STATUS_LABELS)
     offers = _resolved(OFFER_LABELS)
     return {"TYPE_LABELS": types, "OFFER_LABELS": offers,
             "NEED_LABELS": _resolved(NEED_LABELS), "STATUS_LABELS": statuses,
             "language_label": lambda code: language_names.get(code, code),
-            "LANGUAGE_NAMES": language_names,
+            "LANGUAGE_NAMES": own_names,  # cards: each name in its own script
             "CARD_TEXT": card_text,
             "sector_name": sector_name,
             # (value, label) pairs for the list filters

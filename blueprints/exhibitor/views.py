@@ -58,10 +58,10 @@ def _public_event(slug: str) -> Any:
 
 
 def _lang() -> str:
-    from flask_babel import get_locale
+    """The app code of the page's language (``prs`` for Dari; see jobbforum/languages.py)."""
+    from jobbforum.languages import current_code
 
-    locale = get_locale()
-    return locale.language if locale else "sv"
+    return current_code()
 
 
 #: Cards per page of the public list (a phone scrolls well through this many; more pages follow).

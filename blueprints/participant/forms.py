@@ -14,6 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from jobbforum import languages
 from jobbforum.codes import is_acceptable_imported_code, normalise_participant_code
 from jobbforum.models import BoothSharing, Gender, RegistrationStatus, Role
 from jobbforum.services.errors import InvalidInput
@@ -40,7 +41,7 @@ BOOTH_SHARING_CHOICES = [
     (BoothSharing.contact.value, _l("My name and email")),
     (BoothSharing.contact_phone.value, _l("My name, email and phone number")),
 ]
-LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
+LANGUAGE_CHOICES = languages.choices()
 
 
 class ChoiceRadioField(RadioField):
@@ -97,6 +98,8 @@ class SignUpForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.has_rounds = bool(rounds)
         self.round_id.choices = [("", _l("Choose…"))] + [(str(r.id), r.name) for r in rounds]
+        if not self.is_submitted():  # emails default to the language the page is read in
+            self.preferred_language.data = languages.current_code()
 
     def validate_phone(self, field: StringField) -> None:
         if field.data and field.data.strip():

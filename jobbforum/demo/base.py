@@ -55,7 +55,7 @@ MENTOR_FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Ander
                 "Per", "Lena", "Magnus", "Åsa", "Björn", "Ingrid", "Mikael"]
 MENTOR_LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
                "Persson", "Svensson", "Gustafsson", "Lindqvist", "Öberg", "Berg", "Sjöberg"]
-LANGUAGES = ["sv", "sv", "en", "en", "ar", "ar", "ti", "so", "uk", "fa"]
+LANGUAGES = ["sv", "sv", "en", "en", "ar", "ar", "ti", "so", "uk", "prs"]
 
 ROUNDS = [
     dict(slug="ht2026-stockholm", name="Omgång HT2026 Stockholm", county=County.stockholm,

@@ -122,13 +122,23 @@ def _draw_band(
     label_size: float,
     pad: float,
 ) -> None:
-    """The role band: coloured rectangle, role label at the start, round label at the end."""
+    """The role band: coloured rectangle, role label at the start, round label at the end
+    (start is the right edge when the role label is in a right-to-left script)."""
     style = _style(badge.role)
     canvas.setFillColor(style.band)
     canvas.rect(x, y, w, h, stroke=0, fill=1)
     canvas.setFillColor(style.text)
     inner = w - 2 * pad
-    label_w = inner
+    label = fit(
+        badge.role_label,
+        max_width=inner * 0.58 if badge.round_label else inner,
+        max_size=label_size,
+        min_size=6,
+        max_height=h * 0.8,
+        bold=True,
+    )
+    rtl = bool(label.lines) and label.lines[0].rtl
+    start, end = (x + w - pad, x + pad) if rtl else (x + pad, x + w - pad)
     if badge.round_label:
         rnd = fit(
             badge.round_label,
@@ -137,17 +147,8 @@ def _draw_band(
             min_size=6,
             max_height=h * 0.8,
         )
-        rnd.draw(canvas, x + w - pad, _centre_top(rnd, y, h), "right")
-        label_w = inner * 0.58
-    label = fit(
-        badge.role_label,
-        max_width=label_w,
-        max_size=label_size,
-        min_size=6,
-        max_height=h * 0.8,
-        bold=True,
-    )
-    label.draw(canvas, x + pad, _centre_top(label, y, h), "left")
+        rnd.draw(canvas, end, _centre_top(rnd, y, h), "left" if rtl else "right")
+    label.draw(canvas, start, _centre_top(label, y, h), "right" if rtl else "left")
 
 
 def _draw_card(canvas: Canvas, fit: _Fit, badge: BadgeData) -> None:

@@ -21,9 +21,12 @@ class EmailContent:
 
 
 def mail_language(preferred: str | None) -> str:
-    """The person's preferred language if the interface has it, else the default language."""
+    """The Babel locale for ``force_locale()``: the person's preferred language if the interface
+    has it, else the default language (``prs`` → ``fa_AF``, see jobbforum/languages.py)."""
+    from jobbforum.languages import babel_locale
+
     languages = current_app.config["LANGUAGES"]
-    return preferred if preferred in languages else languages[0]
+    return babel_locale(preferred if preferred in languages else languages[0])
 
 
 def confirmation(registration: Registration, link: str) -> EmailContent:

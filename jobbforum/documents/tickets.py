@@ -8,6 +8,7 @@ attachment so that a retried confirmation email rebuilds it with the *current* t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import force_locale
@@ -71,18 +72,22 @@ def ticket_pdf(registration: Registration) -> bytes:
 
 def badge_sheet(registrations: Sequence[Registration], *, layout: str = "a4-8up",
                 progress: Callable[[int], Any] | None = None, title: str = "Badges") -> bytes:
-    """Badges (in the current language) for every registration with an active ticket; the others
-    are left out."""
+    """Badges for every registration with an active ticket (the others are left out), each with
+    its role and date in the holder's preferred language (names print in any script)."""
     from jobbforum.documents import badges
+    from jobbforum.documents.emails import mail_language
 
-    whens: dict[int, str] = {}  # formatted once per event, not once per badge
+    whens: dict[tuple[int, str], str] = {}  # formatted once per event and language
     data = []
     for registration in registrations:
         if registration.active_ticket is None:
             continue
-        if registration.event_id not in whens:
-            whens[registration.event_id] = event_time_text(registration.event)
-        data.append(badge_for(registration, when=whens[registration.event_id]))
+        language = mail_language(registration.person.preferred_language)
+        with force_locale(language):
+            key = (registration.event_id, language)
+            if key not in whens:
+                whens[key] = event_time_text(registration.event)
+            data.append(badge_for(registration, when=whens[key]))
     return badges.badge_sheet_pdf(data, layout=layout, progress=progress, title=title)
 
 
@@ -99,10 +104,17 @@ def calendar_entry(event: Event, *, url: str = "") -> CalendarEvent:
 
 def event_time_text(event: Event) -> str:
     """The event's date and time in Stockholm time, in the current language."""
-    from flask_babel import format_datetime
+    return format_when(event.starts_at, event.ends_at)
 
-    return (f"{format_datetime(event.starts_at, 'EEEE d MMMM y, HH:mm')}–"
-            f"{format_datetime(event.ends_at, 'HH:mm')}")
+
+def format_when(starts: datetime, ends: datetime) -> str:
+    """A start–end span in the current language and the configured time zone."""
+    from flask import current_app
+    from flask_babel import get_locale
+
+    from jobbforum.timeutil import format_span
+
+    return format_span(starts, ends, locale=get_locale() or "sv", tz=current_app.config["TIMEZONE"])
 
 
 @mailer.register_attachment("ticket_pdf")

@@ -40,9 +40,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime, format_time
 from flask_babel import gettext as _
 
+from jobbforum.documents.emails import mail_language
 from jobbforum.documents.ics import CalendarEvent, calendar_feed, event_to_ics
 from jobbforum.documents.timetable import DoorSign, TimetableRow, door_sign_pdf, timetable_pdf
 from jobbforum.extensions import db
@@ -648,18 +649,18 @@ def _promotion_mail(booking: Booking) -> OutgoingMail | None:
     person, session = booking.person, booking.session
     if not person.email:
         return None
-    tz = current_app.config["TIMEZONE"]
-    starts = utc_to_local(session.starts_at, tz)
     url = booking_url(person)
-    with force_locale(person.preferred_language if person.preferred_language in
-                      current_app.config["LANGUAGES"] else "sv"):
+    with force_locale(mail_language(person.preferred_language)):
+        # Dates and digits in the person's language (Babel), in Europe/Stockholm time.
+        when = "–".join((format_datetime(session.starts_at, "medium"),
+                         format_time(session.ends_at, "short")))
         subject = _("You got a seat: %(title)s", title=session_title(session))
         text = _(
             "Hello %(name)s,\n\nA seat became free and you have moved from the waiting list to "
             "a booked seat:\n\n%(title)s\n%(when)s\n%(room)s, %(address)s\n\n"
             "See or cancel your bookings and add them to your calendar:\n%(url)s\n",
             name=person.name, title=session_title(session),
-            when=f"{starts:%Y-%m-%d %H:%M}–{utc_to_local(session.ends_at, tz):%H:%M}",
+            when=when,
             room=session.room.name, address=session.room.address, url=url)
     return mailer.queue(person.email, subject, text)
 
@@ -671,8 +672,7 @@ def send_booking_links(programme_round: ProgrammeRound, *, actor: StaffUser | No
     people = db.session.scalars(sa.select(Person).where(
         Person.round_id == programme_round.id, Person.email.is_not(None)).order_by(Person.id))
     for person in people:
-        with force_locale(person.preferred_language if person.preferred_language in
-                          current_app.config["LANGUAGES"] else "sv"):
+        with force_locale(mail_language(person.preferred_language)):
             subject = _("Book your group meetings")
             text = _("Hello %(name)s,\n\nBook the kick-off meeting and the workshops of your "
                      "programme round here:\n%(url)s\n\nThe link is personal.\n",
