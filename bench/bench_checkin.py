@@ -114,14 +114,14 @@ def _seed(url: str, instance: str, tickets: int) -> tuple[list[str], str]:
 class Server:
     """gunicorn serving the app on a loopback port (started and stopped by this object)."""
 
-    def __init__(self, url: str, instance: str, workers: int) -> None:
+    def __init__(self, url: str, instance: str, workers: int, threads: int = 8) -> None:
         self.port = _free_port()
         env = dict(os.environ, JOBBFORUM_DATABASE_URL=url, JOBBFORUM_INSTANCE_PATH=instance,
                    JOBBFORUM_SECRET_KEY="bench-" + "x" * 40)
         factory = "jobbforum.app:create_app({'CHECKIN_RATE_LIMIT': '1000000 per minute'})"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--worker-class", "gthread", "--threads", "8",
+             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
              "--keep-alive", "30", "--log-level", "warning", factory],
             env=env, cwd=str(ROOT), start_new_session=True)
         deadline = time.monotonic() + 30
@@ -218,7 +218,8 @@ def _browser_scan_to_result(port: int, token: str, codes: list[str], scans: int)
             "max_ms": round(times[-1], 1)}
 
 
-def run(per_client: int = 150, workers: int = 2, browser_scans: int = 20) -> dict[str, Any]:
+def run(per_client: int = 150, workers: int = 2, browser_scans: int = 20,
+        threads: int = 8) -> dict[str, Any]:
     """Measure; return the figures (see the module docstring)."""
     url = _create_database()
     instance = tempfile.mkdtemp(prefix="jobbforum-bench-")
@@ -226,7 +227,7 @@ def run(per_client: int = 150, workers: int = 2, browser_scans: int = 20) -> dic
     try:
         warm = CLIENTS * 10
         codes, token = _seed(url, instance, CLIENTS * per_client + warm + browser_scans)
-        server = Server(url, instance, workers)
+        server = Server(url, instance, workers, threads)
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
         def ping(_n: int, _i: int) -> tuple[str, str, None, dict[str, str]]:
@@ -268,10 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=150, help="requests per client and phase")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--browser-scans", type=int, default=20)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    figures = run(args.requests, args.workers, args.browser_scans)
+    figures = run(args.requests, args.workers, args.browser_scans, args.threads)
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0

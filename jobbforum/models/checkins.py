@@ -37,8 +37,13 @@ class CheckInList(Base):
     event: Mapped[Event] = relationship()
 
     def admits(self, role: str) -> bool:
-        roles = {r for r in self.allowed_roles.split(",") if r}
-        return not roles or role in roles
+        return roles_admit(self.allowed_roles, role)
+
+
+def roles_admit(allowed_roles: str, role: str) -> bool:
+    """Whether a list whose ``allowed_roles`` is this comma-separated text admits ``role``."""
+    roles = {r for r in allowed_roles.split(",") if r}
+    return not roles or role in roles
 
 
 class Device(Base):

@@ -6,6 +6,7 @@ all call it. It answers with a :class:`Result` whose ``status`` is one of :data:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from jobbforum.models import (
     TicketStatus,
     utcnow,
 )
+from jobbforum.models.checkins import roles_admit
 from jobbforum.services import audit, tickets
 from jobbforum.services.errors import Conflict, InvalidInput, NotFound
 
@@ -166,65 +168,116 @@ def set_allowed_roles(checkin_list: CheckInList, allowed_roles: str | list[str],
 # --------------------------------------------------------------------------- redeem
 
 
-def _holder(registration: Registration) -> dict[str, str]:
-    return {"display_name": registration.person.name, "role": registration.role.value}
+@dataclass(frozen=True)
+class _ListRow:
+    """The few columns of a check-in list that a scan needs."""
+
+    id: int
+    name: str
+    allowed_roles: str
+
+
+@dataclass(frozen=True)
+class _TicketRow:
+    """The scanned ticket with what the answer needs of its registration and holder."""
+
+    id: int
+    status: TicketStatus
+    event_id: int
+    role: Role
+    registration_status: RegistrationStatus
+    holder_name: str
+
+
+_LISTS = CheckInList.__table__
+_SCANS = Scan.__table__
+_TICKETS = Ticket.__table__
+_REGISTRATIONS = Registration.__table__
+_PEOPLE = Person.__table__
+_CHECKINS = CheckIn.__table__
+
+# The hot path is built once, from the tables (no ORM objects per scan): a scan at a door with
+# a queue is a handful of prepared statements and one commit.
+_LIST_AND_SCAN = (
+    sa.select(_LISTS.c.id, _LISTS.c.name, _LISTS.c.allowed_roles, _SCANS.c.event_id,
+              _SCANS.c.answer)
+    .select_from(_LISTS)
+    .outerjoin(_SCANS, _SCANS.c.nonce == sa.bindparam("nonce"))
+    .where(_LISTS.c.event_id == sa.bindparam("event_id"), _LISTS.c.name == sa.bindparam("name")))
+_SCAN_BY_NONCE = sa.select(_SCANS.c.event_id, _SCANS.c.answer).where(
+    _SCANS.c.nonce == sa.bindparam("nonce"))
+_TICKET = (
+    sa.select(_TICKETS.c.id, _TICKETS.c.status, _REGISTRATIONS.c.event_id, _REGISTRATIONS.c.role,
+              _REGISTRATIONS.c.status, _PEOPLE.c.name)
+    .select_from(_TICKETS)
+    .join(_REGISTRATIONS, _REGISTRATIONS.c.id == _TICKETS.c.registration_id)
+    .join(_PEOPLE, _PEOPLE.c.id == _REGISTRATIONS.c.person_id)
+    .with_for_update(of=_TICKETS))
+_TICKET_BY_CODE = _TICKET.where(_TICKETS.c.code == sa.bindparam("code"))
+# Manual check-in after a search: the registration's active ticket, else its newest.
+_TICKET_OF_REGISTRATION = (
+    _TICKET.where(_TICKETS.c.registration_id == sa.bindparam("registration_id"))
+    .order_by((_TICKETS.c.status == TicketStatus.active).desc(), _TICKETS.c.issued_at.desc(),
+              _TICKETS.c.id.desc()).limit(1))
+_FIRST_CHECKIN = sa.select(_CHECKINS.c.checked_in_at, _CHECKINS.c.gate).where(
+    _CHECKINS.c.ticket_id == sa.bindparam("ticket_id"),
+    _CHECKINS.c.list_id == sa.bindparam("list_id"))
+
+
+@functools.cache
+def _insert_unless_conflict_statement(dialect: str, table: sa.Table) -> sa.Insert:
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def _insert_unless_conflict(table: sa.Table, values: dict[str, Any]) -> int | None:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or ``None`` when a
     unique constraint already holds such a row. One round trip, and no savepoint needed."""
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    return db.session.scalar(insert(table).values(**values).on_conflict_do_nothing()
-                             .returning(table.c.id))
+    statement = _insert_unless_conflict_statement(db.session.get_bind().dialect.name, table)
+    return db.session.execute(statement, values).scalar()
 
 
 def _list_and_prior_answer(event: Event, list_name: str,
-                           nonce: str | None) -> tuple[CheckInList | None, Scan | None]:
-    """The list, and the earlier scan with this nonce if there is one, in one query."""
+                           nonce: str | None) -> tuple[_ListRow | None, Result | None]:
+    """The list, and the answer already given to this nonce if there is one, in one query."""
     if not list_name.isprintable() or len(list_name) > MAX_LIST_NAME_LENGTH:
         return None, None
-    query = sa.select(CheckInList).where(CheckInList.event_id == event.id,
-                                         CheckInList.name == list_name)
-    if nonce is None:
-        return db.session.scalar(query), None
-    row = db.session.execute(query.add_columns(Scan).outerjoin(Scan, Scan.nonce == nonce)).first()
-    return (row[0], row[1]) if row else (None, None)
+    row = db.session.execute(_LIST_AND_SCAN, {"event_id": event.id, "name": list_name,
+                                              "nonce": nonce}).first()
+    if row is None:
+        return None, None
+    list_id, name, allowed_roles, scan_event_id, answer = row
+    prior = _prior(event, scan_event_id, answer) if answer is not None else None
+    return _ListRow(list_id, name, allowed_roles), prior
 
 
-def _prior(event: Event, scan: Scan) -> Result:
-    if scan.event_id != event.id:
+def _prior(event: Event, scan_event_id: int, answer: dict[str, Any]) -> Result:
+    if scan_event_id != event.id:
         # Nonces are per-scan UUIDs; a clash across events is a client bug (or probing).
         raise InvalidInput("This nonce was already used for another event.", field="nonce")
-    return Result.from_json(scan.answer)
+    return Result.from_json(answer)
 
 
 def _prior_for_nonce(event: Event, nonce: str) -> Result:
     """The answer already given to ``nonce`` (after losing an insert race on it)."""
-    scan = db.session.scalar(sa.select(Scan).where(Scan.nonce == nonce))
-    if scan is None:
+    row = db.session.execute(_SCAN_BY_NONCE, {"nonce": nonce}).first()
+    if row is None:
         raise InvalidInput("This nonce was already used for another scan.", field="nonce")
-    return _prior(event, scan)
+    return _prior(event, row.event_id, row.answer)
 
 
-def _locked_ticket(code: str | None, registration_id: int | None) -> Ticket | None:
-    """The scanned ticket with its registration and person, its row locked with ``SELECT … FOR
+def _locked_ticket(code: str | None, registration_id: int | None) -> _TicketRow | None:
+    """The scanned ticket with its registration and holder, its row locked with ``SELECT … FOR
     UPDATE`` (PostgreSQL; SQLite serialises writers itself) until the caller commits."""
-    query = (sa.select(Ticket)
-             .options(joinedload(Ticket.registration, innerjoin=True)
-                      .joinedload(Registration.person, innerjoin=True))
-             .with_for_update(of=Ticket).execution_options(populate_existing=True))
     if registration_id is not None:
-        # Manual check-in after a search: the registration's active ticket, else its newest.
-        query = (query.where(Ticket.registration_id == registration_id)
-                 .order_by((Ticket.status == TicketStatus.active).desc(), Ticket.issued_at.desc(),
-                           Ticket.id.desc()).limit(1))
+        row = db.session.execute(_TICKET_OF_REGISTRATION,
+                                 {"registration_id": registration_id}).first()
     else:
         code = tickets.normalise_scanned_code(code or "")
         if not code or len(code) > tickets.MAX_CODE_LENGTH:
             return None
-        query = query.where(Ticket.code == code)
-    return db.session.scalars(query).first()
+        row = db.session.execute(_TICKET_BY_CODE, {"code": code}).first()
+    return _TicketRow(*row) if row is not None else None
 
 
 def redeem(
@@ -258,27 +311,29 @@ def redeem(
     * Roles: a list admits only its ``allowed_roles`` (``not_allowed`` otherwise, even forced).
 
     Raises :class:`NotFound` for an unknown list and :class:`InvalidInput` for a bad nonce.
-    Flushes; the caller commits (which releases the row lock). Kept to a few round trips to
-    the database: a door with a queue is waiting for the answer.
+    Flushes; the caller commits (which releases the row lock). Kept to four statements for a
+    new scan (list and nonce, ticket, check-in, scan log): a door with a queue is waiting.
     """
     if nonce is not None:
         nonce = nonce.strip()
         if not nonce or len(nonce) > MAX_NONCE_LENGTH:
             raise InvalidInput("The nonce must be 1–64 characters.", field="nonce")
+    db.session.flush()  # the statements below read the tables directly
     checkin_list, prior = _list_and_prior_answer(event, list_name, nonce)
     if prior is not None:
-        return _prior(event, prior)
+        return prior
     if checkin_list is None:
         if list_name != ENTRANCE:
             raise NotFound("No check-in list with that name for this event.")
-        checkin_list = get_list(event, ENTRANCE)
+        entrance = get_list(event, ENTRANCE)
+        checkin_list = _ListRow(entrance.id, entrance.name, entrance.allowed_roles)
     gate = (gate or (device.gate if device else ""))[:80]
     ticket = _locked_ticket(code, registration_id)
     result, flagged = _decide(event, checkin_list, ticket, force=force, gate=gate,
                               scanned_at=scanned_at, device=device, staff=staff, nonce=nonce)
     if nonce is None:
         return result
-    scan_id = _insert_unless_conflict(Scan.__table__, dict(
+    scan_id = _insert_unless_conflict(_SCANS, dict(
         event_id=event.id, list_id=checkin_list.id, nonce=nonce,
         ticket_id=ticket.id if ticket else None,
         checkin_id=result.checkin_id if result.status == OK else None,
@@ -291,30 +346,29 @@ def redeem(
     return result
 
 
-def _decide(event: Event, checkin_list: CheckInList, ticket: Ticket | None, *, force: bool,
+def _decide(event: Event, checkin_list: _ListRow, ticket: _TicketRow | None, *, force: bool,
             gate: str, scanned_at: datetime | None, device: Device | None,
             staff: StaffUser | None, nonce: str | None) -> tuple[Result, bool]:
     """The answer for one scan (and whether to flag it), recording the check-in if there is one."""
     if ticket is None:
         return Result(UNKNOWN), False
-    registration = ticket.registration
-    if registration.event_id != event.id:
+    if ticket.event_id != event.id:
         return Result(WRONG_EVENT), False
-    if not checkin_list.admits(registration.role.value):
+    if not roles_admit(checkin_list.allowed_roles, ticket.role.value):
         return Result(NOT_ALLOWED), False
-    holder = _holder(registration)
+    holder = {"display_name": ticket.holder_name, "role": ticket.role.value}
     revoked = (ticket.status is TicketStatus.revoked
-               or registration.status is RegistrationStatus.cancelled)
+               or ticket.registration_status is RegistrationStatus.cancelled)
     if revoked and not force:
         return Result(REVOKED), False
     now = utcnow()
-    checkin_id = _insert_unless_conflict(CheckIn.__table__, dict(
+    checkin_id = _insert_unless_conflict(_CHECKINS, dict(
         ticket_id=ticket.id, list_id=checkin_list.id, checked_in_at=now, scanned_at=scanned_at,
         gate=gate, device_id=device.id if device else None,
         staff_user_id=staff.id if staff else None, nonce=nonce, forced=force, flagged=revoked))
     if checkin_id is None:
-        first = db.session.scalar(sa.select(CheckIn).where(
-            CheckIn.ticket_id == ticket.id, CheckIn.list_id == checkin_list.id))
+        first = db.session.execute(_FIRST_CHECKIN, {"ticket_id": ticket.id,
+                                                    "list_id": checkin_list.id}).first()
         if first is None:  # the conflict was the nonce: the same scan, answered elsewhere
             return _prior_for_nonce(event, nonce or ""), False
         # Forced: the ticket was used twice while a door was offline; staff should look.
