@@ -2,7 +2,9 @@
 
 Usage: ``python -m bench [NAME ...]`` (names without the ``bench_`` prefix; default: all).
 Each benchmark measures its own baseline in the same run and reports ratios, because the
-machines these run on are noisy: absolute numbers are for orientation only.
+machines these run on are noisy: absolute numbers are for orientation only. Running some
+benchmarks keeps the others' latest figures in ``results.json`` (each with its own time and
+machine), and the README's table (:mod:`bench.report`) is rewritten from the file.
 """
 
 from __future__ import annotations
@@ -41,7 +43,12 @@ def machine() -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     names = argv or sorted(p.stem[len("bench_"):] for p in HERE.glob("bench_*.py"))
-    results: dict[str, object] = {}
+    results_file = HERE / "results.json"
+    try:
+        results: dict[str, object] = json.loads(results_file.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        results = {}
+    here = machine()
     failed = []
     for name in names:
         print(f"\n=== bench {name} ===", flush=True)
@@ -55,13 +62,19 @@ def main(argv: list[str]) -> int:
             continue
         figures = dict(figures)
         figures["wall_seconds"] = round(time.perf_counter() - started, 2)
+        figures["ran_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        figures["machine"] = here
         results[name] = figures
         for key, value in figures.items():
             print(f"  {key}: {value}")
-    document = {"ran_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
-                "results": results}
-    (HERE / "results.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nwrote {HERE / 'results.json'}")
+    document = {"ran_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": here,
+                "results": dict(sorted(results.items()))}
+    results_file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {results_file}")
+    from bench.report import update_readme
+
+    if update_readme(results_file):
+        print("updated the benchmark table in README.md")
     if failed:
         print(f"FAILED benchmarks: {', '.join(failed)}")
         return 1
