@@ -25,10 +25,14 @@ class _Cells(HTMLParser):
         super().__init__()
         self.badges: list[tuple[str, str]] = []
         self.cells: list[str] = []
+        self.tables = self.captions = self.unscoped_headers = 0
         self._open: list[tuple[str, str, list[str]]] = []  # (tag, kind, text parts)
 
     def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
         classes = dict(attrs).get("class") or ""
+        self.tables += tag == "table"
+        self.captions += tag == "caption"
+        self.unscoped_headers += tag == "th" and not dict(attrs).get("scope")
         if "badge" in classes.split():
             self._open.append((tag, "badge:" + classes, []))
         elif tag in ("td", "th"):
@@ -108,7 +112,8 @@ def test_staff_pages_show_labels_not_raw_enum_values(app, demo_data, staff_clien
                                   .where(ExhibitorRegistration.event_id == event.id).limit(1))
     session = db.session.scalar(sa.select(WorkshopSession).limit(1))
     programme_round = db.session.scalar(sa.select(ProgrammeRound).limit(1))
-    pages = ["/admin/", "/admin/events", "/admin/rounds", "/admin/exhibitors",
+    pages = ["/admin/", "/admin/events", "/admin/rounds", "/admin/exhibitors", "/admin/audit",
+             "/admin/sectors",
              f"/admin/events/{event.slug}/exhibitors",
              f"/admin/events/{event.slug}/exhibitors/{exhibitor.id}",
              f"/admin/events/{event.slug}/participants",
@@ -141,6 +146,8 @@ def test_staff_pages_show_labels_not_raw_enum_values(app, demo_data, staff_clien
                 assert text and not raw(text), (lang, url, classes, text)
             shown_raw = [text for text in page.cells if raw(text)]
             assert not shown_raw, (lang, url, shown_raw)
+            # The tables come from macros/tables.html: each has a caption and scoped headers.
+            assert page.tables == page.captions and not page.unscoped_headers, url
     assert badges_seen > 20  # the pages did show status badges
     refresh()
     html = client.get(f"/checkin/{event.slug}/review?lang=sv").get_data(as_text=True)
