@@ -155,8 +155,11 @@ def _limit_private_links(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from blueprints.helpers import template_globals
+    from jobbforum.labels import label
 
     app.context_processor(template_globals)
+    # A Jinja global, not a context processor: emails rendered outside a request need it too.
+    app.jinja_env.globals["label"] = label
 
     @app.before_request
     def refuse_nul_bytes() -> None:

@@ -144,6 +144,7 @@ def test_roster_with_bad_rows_shows_every_error(db, event, staff_client):
     assert response.status_code == 400
     assert "2 rows have errors" in page and "The name is missing." in page
     assert "Give an email or a phone number (at least one)." in page
+    assert page.count('<tr class="row-bad">') == 2  # the good row is not marked
     assert "Import" not in page.split("Rows of the file")[1].split("</table>")[1]
 
 

@@ -32,6 +32,9 @@ PUBLIC_SOURCES = (
     "templates/participant/_privacy.html", "templates/participant/already_registered.html",
     "templates/participant/link_problem.html", "templates/participant/email/",
     "templates/workshops/book.html", "templates/booths/_ticket_sharing.html",
+    # the booth scanner: exhibitors' booth staff, who may not read Swedish well
+    "templates/booths/scanner.html", "templates/booths/link_error.html",
+    "templates/booths/_edit_scanner.html", "blueprints/booths/",
     "templates/exhibitor/_", "templates/exhibitor/closed.html", "templates/exhibitor/detail.html",
     "templates/exhibitor/edit.html", "templates/exhibitor/email/",
     "templates/exhibitor/link_error.html", "templates/exhibitor/list.html",
@@ -44,7 +47,7 @@ PUBLIC_SOURCES = (
     "jobbforum/documents/emails.py", "jobbforum/documents/tickets.py",
     "jobbforum/documents/badges.py", "jobbforum/services/registrations.py",
     "jobbforum/services/workshops.py", "jobbforum/services/exhibitors.py",
-    "jobbforum/glossary.py",
+    "jobbforum/glossary.py", "jobbforum/labels.py",
 )
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "N_": None,
             "lazy_gettext": None, "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}

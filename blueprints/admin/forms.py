@@ -22,35 +22,18 @@ from wtforms.validators import (
 )
 
 from blueprints.fields import MultiCheckboxField
+from jobbforum.labels import choices
 from jobbforum.models import County, EventKind, EventStatus
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use only a–z, 0–9 and hyphens."))
-
-EVENT_KIND_LABELS = {
-    EventKind.jobbforum: _l("Jobbforum (job fair)"),
-    EventKind.kickoff: _l("Kick-off meeting"),
-    EventKind.workshop_day: _l("Workshop day"),
-    EventKind.other: _l("Other"),
-}
-EVENT_STATUS_LABELS = {
-    EventStatus.draft: _l("Draft (only staff see it)"),
-    EventStatus.published: _l("Published"),
-    EventStatus.closed: _l("Closed"),
-    EventStatus.cancelled: _l("Cancelled"),
-}
-COUNTY_LABELS = {
-    County.stockholm: _l("Stockholm County"),
-    County.uppsala: _l("Uppsala County"),
-    County.other: _l("Other"),
-}
-
 
 class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Short name (in the web address)"),
                        validators=[DataRequired(), Length(max=80), SLUG])
-    kind = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in EVENT_KIND_LABELS.items()])
-    status = SelectField(_l("Status"), choices=[(k.value, v) for k, v in EVENT_STATUS_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=choices(EventKind))
+    status = SelectField(_l("Status"), choices=choices(
+        EventStatus, draft=_l("Draft (only staff see it)")))
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
@@ -75,7 +58,7 @@ class EventForm(FlaskForm):
 class RoundForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(_l("Short name"), validators=[DataRequired(), Length(max=64), SLUG])
-    county = SelectField(_l("County"), choices=[(k.value, v) for k, v in COUNTY_LABELS.items()])
+    county = SelectField(_l("County"), choices=choices(County))
     term = StringField(_l("Term (e.g. HT2026)"),
                        validators=[DataRequired(), Length(max=16),
                                    Regexp(r"^(HT|VT)\d{4}$", message=_l("Write HT or VT and a year, e.g. HT2026."))])

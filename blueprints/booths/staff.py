@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from blueprints.booths import bp
 from blueprints.booths.forms import ActionForm
-from blueprints.exhibitor.labels import template_labels
 from blueprints.helpers import coordinator_required
 from jobbforum.extensions import db
 from jobbforum.services import booths, events, exhibitors
@@ -25,7 +24,7 @@ def _page(slug: str, issued: tuple[int, str] | None = None, status: int = 200): 
     return render_template("booths/staff.html", event=event, by_exhibitor=booths.visits_by_exhibitor(event),
                            by_type=booths.visits_by_type(event), form=ActionForm(), issued=issued,
                            deadline=booths.retention_deadline(event),
-                           retention_days=booths.retention_days(), **template_labels()), status
+                           retention_days=booths.retention_days()), status
 
 
 @bp.get("/admin/events/<slug>/booth-visits")

@@ -8,20 +8,12 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from blueprints.fields import MultiCheckboxField
+from jobbforum.labels import choices
 from jobbforum.models import Role
-
-ROLE_LABELS = {
-    Role.participant: _l("Participant"),
-    Role.mentor: _l("Mentor"),
-    Role.visitor: _l("Visitor"),
-    Role.exhibitor: _l("Exhibitor staff"),
-}
-
 
 class WalkInForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()
-                                            if r is not Role.exhibitor])
+    role = SelectField(_l("Role"), choices=[c for c in choices(Role) if c[0] != Role.exhibitor.value])
     email = EmailField(_l("Email (optional)"), validators=[Optional(), Email(), Length(max=254)])
     phone = TelField(_l("Phone (optional)"), validators=[Optional(), Length(max=32)])
     round = SelectField(_l("Programme round"), choices=[], validators=[Optional()])
@@ -33,13 +25,13 @@ class CheckInListForm(FlaskForm):
     name = StringField(_l("Name of the list"), validators=[DataRequired(), Length(max=80)])
     allowed_roles = MultiCheckboxField(
         _l("Admits (none ticked: everybody)"),
-        choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+        choices=choices(Role))
 
 
 class ListRolesForm(FlaskForm):
     allowed_roles = MultiCheckboxField(
         _l("Admits (none ticked: everybody)"),
-        choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+        choices=choices(Role))
 
 
 class DeviceForm(FlaskForm):

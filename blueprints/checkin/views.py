@@ -31,7 +31,6 @@ from flask_login import current_user
 
 from blueprints.checkin import bp
 from blueprints.checkin.forms import (
-    ROLE_LABELS,
     CheckInListForm,
     ConfirmForm,
     DeviceForm,
@@ -41,6 +40,7 @@ from blueprints.checkin.forms import (
 from blueprints.helpers import apply_domain_error, coordinator_required, door_required
 from jobbforum.documents.badges import BadgeData, badge_sheet_pdf
 from jobbforum.extensions import db
+from jobbforum.labels import label
 from jobbforum.models import CheckInList, Registration, Role, StaffRole
 from jobbforum.services import checkin, devices, events
 from jobbforum.services.errors import DomainError
@@ -56,7 +56,7 @@ def _scanner(event: Any, form: WalkInForm, status: int = 200, **extra: Any) -> t
     checkin_list = checkin.get_list(event, request.args.get("list", "entrance")[:80])
     return render_template(
         "checkin/scanner.html", event=event, checkin_list=checkin_list, form=form,
-        lists=checkin.find_lists(event), role_labels=ROLE_LABELS,
+        lists=checkin.find_lists(event), roles=list(Role),
         staff_mode=current_user.is_authenticated and current_user.has_role(
             StaffRole.door, StaffRole.coordinator), **extra), status
 
@@ -110,7 +110,7 @@ def walk_in_badge(slug: str, registration_id: int) -> Any:
     person = registration.person
     badge = BadgeData(
         ticket_code=ticket.code, name=person.name, role=registration.role.value,
-        role_label=str(ROLE_LABELS[registration.role]), organisation=None,
+        role_label=label(registration.role), organisation=None,
         event_title=event.title, event_when=format_datetime(event.starts_at, "d MMMM y HH:mm"),
         round_label=person.round.name if person.round else None)
     pdf = badge_sheet_pdf([badge], layout="a6", title=_("Badge"))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from blueprints.exhibitor.labels import template_labels
 from jobbforum.documents.emails import mail_language
+from jobbforum.labels import label
 from jobbforum.models import ExhibitorRegistration, OutgoingMail
 from jobbforum.services import exhibitors, mailer
 
@@ -39,5 +40,5 @@ def queue_decision(exhibitor: ExhibitorRegistration) -> OutgoingMail:
     with force_locale(mail_language(exhibitor.contact_language)):
         return _queue(exhibitor, "decision",
                       _("Exhibitor registration for %(event)s: %(status)s", event=exhibitor.event.title,
-                        status=str(template_labels()["STATUS_LABELS"][exhibitor.status]).lower()),  # type: ignore[index]
+                        status=label(exhibitor.status).lower()),
                       list_url=_absolute("exhibitor.public_list", slug=exhibitor.event.slug))

@@ -27,9 +27,10 @@ from wtforms.validators import (
 from blueprints.exhibitor.labels import (
     NEED_LABELS,
     OFFER_LABELS,
-    TYPE_LABELS,
     language_label,
 )
+from jobbforum.labels import choices
+from jobbforum.models import OrganisationType
 from jobbforum.services import exhibitors as service
 from jobbforum.services import orgnumber
 
@@ -48,7 +49,7 @@ class ExhibitorForm(FlaskForm):
     org_number = StringField(_l("Organisation number (NNNNNN-NNNN)"),
                              validators=[Optional(), Length(max=20)])
     type = SelectField(_l("Type of organisation"),
-                       choices=[(k.value, v) for k, v in TYPE_LABELS.items()])
+                       choices=choices(OrganisationType))
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           render_kw={"type": "url", "inputmode": "url", "autocomplete": "url"})
     description_sv = TextAreaField(_l("Short description in Swedish"), validators=[Length(max=1000)])

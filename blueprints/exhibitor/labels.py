@@ -1,26 +1,14 @@
-"""How the exhibitor area names its stored keys in the interface (translated)."""
+"""How the exhibitor area names its own keys in the interface (translated): offers, booth needs,
+booth languages. The enums (organisation type, exhibitor status) are named in
+:mod:`jobbforum.labels`."""
 
 from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 
-from jobbforum import languages
+from jobbforum import labels, languages
 
-from jobbforum.models import ExhibitorStatus, OrganisationType
-
-TYPE_LABELS = {
-    OrganisationType.recruitment_company: _l("Recruitment company"),
-    OrganisationType.staffing_company: _l("Staffing company"),
-    OrganisationType.hr_consultancy: _l("HR consultancy"),
-    OrganisationType.trade_union: _l("Trade union"),
-    OrganisationType.university: _l("University or college"),
-    OrganisationType.government_agency: _l("Government agency"),
-    OrganisationType.municipality: _l("Municipality or region"),
-    OrganisationType.employer: _l("Employer"),
-    OrganisationType.non_profit: _l("Non-profit organisation"),
-    OrganisationType.other: _l("Other"),
-}
 OFFER_LABELS = {
     "jobs": _l("Jobs"),
     "internships": _l("Internships"),
@@ -30,13 +18,6 @@ OFFER_LABELS = {
     "mentoring": _l("Mentoring"),
 }
 NEED_LABELS = {"table": _l("Table"), "power": _l("Power socket"), "screen": _l("Screen")}
-STATUS_LABELS = {
-    ExhibitorStatus.pending: _l("Waiting for approval"),
-    ExhibitorStatus.approved: _l("Approved"),
-    ExhibitorStatus.declined: _l("Declined"),
-    ExhibitorStatus.waitlisted: _l("Waiting list"),
-    ExhibitorStatus.withdrawn: _l("Withdrawn"),
-}
 #: Booth languages (keys as in services.exhibitors.BOOTH_LANGUAGES). Names come from CLDR via
 #: Babel (jobbforum.languages.display_name), except where the fair names a language its own way.
 LANGUAGE_LABELS: dict[str, tuple[object, str] | None] = dict.fromkeys(
@@ -86,7 +67,7 @@ def template_labels() -> dict[str, object]:
     language_names = {code: language_label(code) for code in LANGUAGE_LABELS}
     own_names = {code: own_language_name(code) for code in LANGUAGE_LABELS}
     card_text = _resolved({"offers": _l("Offers:"), "languages": _l("Languages at the booth:")})
-    types, statuses = _resolved(TYPE_LABELS), _resolved(STATUS_LABELS)
+    types, statuses = _resolved(labels.ORGANISATION_TYPE), _resolved(labels.EXHIBITOR_STATUS)
     offers = _resolved(OFFER_LABELS)
     return {"TYPE_LABELS": types, "OFFER_LABELS": offers,
             "NEED_LABELS": _resolved(NEED_LABELS), "STATUS_LABELS": statuses,

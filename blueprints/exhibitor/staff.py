@@ -33,6 +33,7 @@ from blueprints.exhibitor.forms import (
 from blueprints.helpers import attempt, coordinator_required, form_status, run_form
 from jobbforum.documents.exports import csv_bytes, xlsx_bytes
 from jobbforum.extensions import db
+from jobbforum.labels import label
 from jobbforum.models import ExhibitorStatus, Sector
 from jobbforum.services import audit, events, exhibitors, mailer
 from jobbforum.services.errors import DomainError, NotFound
@@ -95,14 +96,8 @@ def staff_status(slug: str, exhibitor_id: int):  # type: ignore[no-untyped-def]
     for mail in mails:
         mailer.deliver(mail)
         db.session.commit()
-    flash(_("Saved: %(status)s.", status=_status_label(exhibitor.status)), "success")
+    flash(_("Saved: %(status)s.", status=label(exhibitor.status)), "success")
     return redirect(url_for("exhibitor.staff_detail", slug=slug, exhibitor_id=exhibitor_id), 303)
-
-
-def _status_label(status: ExhibitorStatus) -> str:
-    from blueprints.exhibitor.labels import STATUS_LABELS
-
-    return str(STATUS_LABELS[status])
 
 
 @bp.post(ADMIN + "/<int:exhibitor_id>/link")

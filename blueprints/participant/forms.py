@@ -16,7 +16,7 @@ from wtforms.validators import (
 
 from jobbforum import languages
 from jobbforum.codes import is_acceptable_imported_code, normalise_participant_code
-from jobbforum.models import BoothSharing, Gender, RegistrationStatus, Role
+from jobbforum.models import BoothSharing, Gender, Role
 from jobbforum.services.errors import InvalidInput
 from jobbforum.services.registrations import normalise_email, normalise_phone
 
@@ -31,11 +31,6 @@ GENDER_CHOICES = [
     (Gender.other.value, _l("Other")),
     (Gender.undisclosed.value, _l("I prefer not to say")),
 ]
-STATUS_LABELS = {
-    RegistrationStatus.confirmed: _l("Confirmed"),
-    RegistrationStatus.waitlisted: _l("Waiting list"),
-    RegistrationStatus.cancelled: _l("Cancelled"),
-}
 BOOTH_SHARING_CHOICES = [
     (BoothSharing.visit_only.value, _l("Nothing. They only see that someone visited.")),
     (BoothSharing.contact.value, _l("My name and email")),

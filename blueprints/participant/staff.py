@@ -23,7 +23,6 @@ from flask_login import current_user
 from blueprints.helpers import coordinator_required
 from blueprints.participant import bp
 from blueprints.participant.forms import (
-    STATUS_LABELS,
     ActionForm,
     RosterConfirmForm,
     RosterForm,
@@ -60,8 +59,7 @@ def staff_list(slug: str) -> str:
                            filters=filters, query=request.args.get("q", ""), form=ActionForm(),
                            rounds=events.list_rounds(), places_left=registrations.places_left(event),
                            confirmed=registrations.confirmed_count(event), Role=Role,
-                           RegistrationStatus=RegistrationStatus,
-                           role_labels=ticket_documents.ROLE_LABELS, status_labels=STATUS_LABELS)
+                           RegistrationStatus=RegistrationStatus)
 
 
 def _acted(slug: str, message: str,

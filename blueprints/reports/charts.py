@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from jobbforum.labels import COUNTY
+from jobbforum.models import County
 from jobbforum.services.indicators import GOALS, IndicatorRow
 
 #: Group labels sit above their bars, so long labels ("Did not attend") never get clipped and
@@ -29,8 +31,8 @@ WIDTH = VALUE_X + 80
 GROUP_LABELS = {
     "all": _l("All"), "woman": _l("Women"), "man": _l("Men"), "other": _l("Other gender"),
     "undisclosed": _l("Prefer not to say"), "unknown": _l("Not given"),
-    "1": _l("Attended"), "0": _l("Did not attend"), "stockholm": _l("Stockholm County"),
-    "uppsala": _l("Uppsala County"),
+    "1": _l("Attended"), "0": _l("Did not attend"),
+    **{county.value: name for county, name in COUNTY.items() if county is not County.other},
 }
 
 

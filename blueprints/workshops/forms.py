@@ -21,22 +21,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from blueprints.admin.forms import COUNTY_LABELS
 from blueprints.fields import MultiCheckboxField
-from jobbforum.models import Audience, Theme
-
-THEME_LABELS = {
-    Theme.kickoff: _l("Kick-off meeting"),
-    Theme.interview: _l("Workshop: job interviews"),
-    Theme.networking: _l("Workshop: networking and LinkedIn"),
-    Theme.mentor_training: _l("Mentor training"),
-    Theme.other: _l("Other meeting"),
-}
-AUDIENCE_LABELS = {
-    Audience.participants: _l("Participants"),
-    Audience.mentors: _l("Mentors"),
-    Audience.both: _l("Participants and mentors"),
-}
+from jobbforum.labels import choices
+from jobbforum.models import Audience, County, Theme
 
 
 class ActionForm(FlaskForm):
@@ -46,14 +33,14 @@ class ActionForm(FlaskForm):
 class RoomForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     capacity = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=5000)])
-    county = SelectField(_l("County"), choices=[(k.value, v) for k, v in COUNTY_LABELS.items()])
+    county = SelectField(_l("County"), choices=choices(County))
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     accessibility_notes = TextAreaField(_l("Accessibility"), validators=[Optional(),
                                                                           Length(max=2000)])
 
 
 class SessionForm(FlaskForm):
-    theme = SelectField(_l("Theme"), choices=[(k.value, v) for k, v in THEME_LABELS.items()])
+    theme = SelectField(_l("Theme"), choices=choices(Theme))
     title = StringField(_l("Title (empty: the theme's name)"), validators=[Optional(),
                                                                            Length(max=200)])
     rounds = MultiCheckboxField(_l("Programme rounds it serves"), coerce=int,
@@ -65,7 +52,7 @@ class SessionForm(FlaskForm):
     facilitator = StringField(_l("Facilitator"), validators=[Optional(), Length(max=200)])
     language_support = StringField(_l("Language support"), validators=[Optional(),
                                                                        Length(max=200)])
-    audience = SelectField(_l("For"), choices=[(k.value, v) for k, v in AUDIENCE_LABELS.items()])
+    audience = SelectField(_l("For"), choices=choices(Audience))
     cancel_deadline = DateTimeLocalField(_l("Cancellation deadline"), validators=[Optional()])
     confirm_conflicts = BooleanField(_l("Save anyway, despite the conflicts above"))
 

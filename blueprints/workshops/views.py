@@ -35,8 +35,6 @@ from flask_login import current_user
 from blueprints.helpers import apply_domain_error, coordinator_required, door_required
 from blueprints.workshops import bp
 from blueprints.workshops.forms import (
-    AUDIENCE_LABELS,
-    THEME_LABELS,
     ActionForm,
     BookOnBehalfForm,
     ConfirmAssignmentForm,
@@ -88,8 +86,7 @@ def calendar() -> str:
     sessions = _filtered_sessions(filters)
     return render_template("workshops/calendar.html", weeks=ws.week_calendar(sessions),
                            counts=ws.seat_counts(s.id for s in sessions), filters=filters,
-                           rounds=events.list_rounds(), counties=list(County),
-                           theme_labels=THEME_LABELS)
+                           rounds=events.list_rounds(), counties=list(County))
 
 
 @bp.get(f"{ADMIN}/timetable.pdf")
@@ -212,8 +209,8 @@ def _render_detail(session: Any, book_form: BookOnBehalfForm, move_form: MoveFor
     return render_template(
         "workshops/session.html", session=session, bookings=ws.session_bookings(session),
         counts=ws.seat_counts([session.id])[session.id], book_form=book_form,
-        move_form=move_form, action_form=ActionForm(), theme_labels=THEME_LABELS,
-        audience_labels=AUDIENCE_LABELS, deadline=ws.cancel_deadline(session)), status
+        move_form=move_form, action_form=ActionForm(),
+        deadline=ws.cancel_deadline(session)), status
 
 
 @bp.post(f"{ADMIN}/sessions/<int:session_id>/book")
@@ -350,8 +347,7 @@ def round_settings(slug: str):  # type: ignore[no-untyped-def]
             flash(_("Saved."), "success")
         return redirect(url_for("workshops.round_settings", slug=slug))
     modes = {t: ws.collects_preferences(programme_round.id, t) for t in Theme}
-    return render_template("workshops/round.html", round=programme_round, form=form, modes=modes,
-                           theme_labels=THEME_LABELS)
+    return render_template("workshops/round.html", round=programme_round, form=form, modes=modes)
 
 
 @bp.route(f"{ADMIN}/rounds/<slug>/assign/<theme>", methods=["GET", "POST"])
@@ -377,7 +373,7 @@ def assign(slug: str, theme: str):  # type: ignore[no-untyped-def]
     preview = workshop_assign.preview(programme_round, Theme(theme))
     form.fingerprint.data = preview.fingerprint
     return render_template("workshops/assign.html", preview=preview, form=form,
-                           theme_labels=THEME_LABELS, label=ws.session_label)
+                           session_label=ws.session_label)
 
 
 # --------------------------------------------------------------------------- participants
@@ -392,8 +388,8 @@ def my_bookings(token: str) -> str:
     feed_url = current_app.config["BASE_URL"].rstrip("/") + url_for("workshops.feed",
                                                                     secret=secret)
     return render_template("workshops/book.html", person=person, token=token, overview=overview,
-                           form=ActionForm(), feed_url=feed_url, theme_labels=THEME_LABELS,
-                           audience_labels=AUDIENCE_LABELS, deadline=ws.cancel_deadline,
+                           form=ActionForm(), feed_url=feed_url,
+                           deadline=ws.cancel_deadline,
                            now=utcnow())
 
 

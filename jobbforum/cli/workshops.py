@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from jobbforum.extensions import db
+from jobbforum.labels import label
 from jobbforum.models import Theme
 from jobbforum.services import events, workshop_assign, workshops
 from jobbforum.services.errors import DomainError
@@ -31,7 +32,7 @@ def assign(round_slug: str, theme: str, yes: bool) -> None:
         preview = workshop_assign.preview(programme_round, Theme(theme))
     except DomainError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"{programme_round.name}: {workshops.theme_label(preview.theme)}")
+    click.echo(f"{programme_round.name}: {label(preview.theme)}")
     for session in preview.sessions:
         load = preview.plan.session_loads().get(session.id, 0)
         click.echo(f"  session {session.id:>5}  {session.starts_at:%Y-%m-%d %H:%M} UTC  "

@@ -12,24 +12,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from jobbforum import mail as transport
 from jobbforum.documents.ics import CalendarEvent
+from jobbforum.labels import label
 from jobbforum.models import EventStatus, Role
 from jobbforum.services import mailer
 
 if TYPE_CHECKING:
     from jobbforum.documents.badges import BadgeData
     from jobbforum.models import Event, Registration
-
-ROLE_LABELS = {
-    Role.participant: _l("Participant"),
-    Role.mentor: _l("Mentor"),
-    Role.visitor: _l("Visitor"),
-    Role.exhibitor: _l("Exhibitor"),
-}
-
 
 def badge_for(registration: Registration, *, when: str | None = None) -> BadgeData:
     """What is printed on the registration's badge: name, role (with organisation for booth staff),
@@ -47,7 +39,7 @@ def badge_for(registration: Registration, *, when: str | None = None) -> BadgeDa
         ticket_code=ticket.code,
         name=person.name,
         role=registration.role.value,
-        role_label=str(ROLE_LABELS[registration.role]),
+        role_label=label(registration.role),
         organisation=organisation,
         event_title=registration.event.title,
         event_when=when if when is not None else event_time_text(registration.event),

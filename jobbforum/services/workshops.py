@@ -47,6 +47,7 @@ from jobbforum.documents.emails import mail_language
 from jobbforum.documents.ics import CalendarEvent, calendar_feed, event_to_ics
 from jobbforum.documents.timetable import DoorSign, TimetableRow, door_sign_pdf, timetable_pdf
 from jobbforum.extensions import db
+from jobbforum.labels import label
 from jobbforum.models import (
     Audience,
     Booking,
@@ -326,17 +327,7 @@ def save_session(session: WorkshopSession | None, *, actor: StaffUser | None,
 
 def session_title(session: WorkshopSession) -> str:
     """The session's own title, or the theme's name."""
-    return session.title or theme_label(session.theme)
-
-
-def theme_label(theme: Theme) -> str:
-    return {
-        Theme.kickoff: _("Kick-off meeting"),
-        Theme.interview: _("Workshop: job interviews"),
-        Theme.networking: _("Workshop: networking and LinkedIn"),
-        Theme.mentor_training: _("Mentor training"),
-        Theme.other: _("Other meeting"),
-    }[theme]
+    return session.title or label(session.theme)
 
 
 def cancel_deadline(session: WorkshopSession) -> datetime:
@@ -945,11 +936,6 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- documents
 
 
-def audience_label(audience: Audience) -> str:
-    return {Audience.participants: _("Participants"), Audience.mentors: _("Mentors"),
-            Audience.both: _("Participants and mentors")}[audience]
-
-
 def calendar_item(session: WorkshopSession, *, cancelled: bool = False) -> CalendarEvent:
     """The session as a calendar entry (same uid for everyone; no personal data)."""
     host = current_app.config["BASE_URL"].split("//", 1)[-1].split("/", 1)[0] or "jobbforum"
@@ -986,7 +972,7 @@ def timetable(sessions: Sequence[WorkshopSession], *, title: str, subtitle: str 
             day=f"{starts:%Y-%m-%d}", time=f"{starts:%H:%M}–{ends:%H:%M}", title=session_title(s),
             room=f"{s.room.name}, {s.room.address}" if s.room.address else s.room.name,
             facilitator=s.facilitator, language_support=s.language_support,
-            audience=audience_label(s.audience), seats=f"{counts[s.id][0]}/{s.capacity}"))
+            audience=label(s.audience), seats=f"{counts[s.id][0]}/{s.capacity}"))
     headers = [_("Day"), _("Time"), _("Session"), _("Room"), _("Facilitator"), _("Language"),
                _("For"), _("Booked")]
     return timetable_pdf(rows, title=title, subtitle=subtitle, headers=headers)
