@@ -222,8 +222,14 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         status = error.code or 500
-        return respond(status, (error.name or "error").lower().replace(" ", "_"),
-                       error.description or "")
+        response = make_response(respond(status, (error.name or "error").lower().replace(" ", "_"),
+                                         error.description or ""))
+        retry_after = getattr(error, "retry_after", None)  # 429 and 503 may say when to retry
+        if retry_after is not None and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(
+                retry_after if isinstance(retry_after, int) else retry_after.strftime(
+                    "%a, %d %b %Y %H:%M:%S GMT"))
+        return response
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Any:

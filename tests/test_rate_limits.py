@@ -82,3 +82,24 @@ def test_checkin_search_and_api_are_limited(app: Any, make_ticket: Any, make_dev
     assert scans == [200] * 5 + [429]
     assert searches == [200] * 3 + [429]
     assert refused.get_json() == {"status": "error", "reason": "too_many_requests"}
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_checkin_keeps_working_when_the_limit_storage_fails(
+        app: Any, make_ticket: Any, make_device: Any, rate_limits: None, monkeypatch: Any,
+        caplog: Any) -> None:
+    from jobbforum.extensions import limiter
+
+    ticket = make_ticket()
+    event = ticket.registration.event
+    _device, token = make_device(event)
+
+    def broken(*_args: Any) -> bool:
+        raise ConnectionError("redis restarting")
+
+    monkeypatch.setattr(limiter.limiter, "hit", broken)
+    response = app.test_client().post(f"/api/v1/events/{event.slug}/checkin",
+                                      json={"code": ticket.code},
+                                      headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.get_json()["status"] == "ok"
+    assert "Rate-limit storage unavailable" in caplog.text
