@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from jobbforum.extensions import db
 from jobbforum.models import (
@@ -35,7 +33,7 @@ from jobbforum.models import (
     Ticket,
     WorkshopSession,
 )
-from jobbforum.services import audit, booths
+from jobbforum.services import audit, booths, uploads
 from jobbforum.services.errors import NotFound
 from jobbforum.timeutil import local_to_utc
 
@@ -109,10 +107,10 @@ def _contacts_to_purge(ended_before: date) -> sa.Select:
 
 
 def _remove_logo(filename: str | None) -> bool:
+    """Delete the stored logo file (where :func:`uploads.save_image` put it)."""
     if not filename:
         return False
-    path = Path(current_app.config["UPLOAD_DIR"]) / Path(filename).name
-    path.unlink(missing_ok=True)
+    uploads.delete("logos", filename)
     return True
 
 
