@@ -566,3 +566,23 @@ def test_revoked_link_stays_revoked_and_a_new_one_works(client, link_world):
         PrivateLink.subject_id == subject, PrivateLink.purpose == "ticket",
         PrivateLink.revoked_at.is_(None))) == 1
 
+
+@pytest.mark.parametrize("purpose", ["ticket", "bookings"])
+def test_links_of_an_erased_person_open_nothing_even_when_the_id_returns(
+        client, make_ticket, make_person, purpose):
+    """Erasing a person deletes their registrations; their links must not open whoever gets the
+    same id next (SQLite hands a deleted largest id out again)."""
+    from jobbforum.services import privacy
+
+    ticket = make_ticket(name="Erased Person")
+    event, person = ticket.registration.event, ticket.registration.person
+    token = (registrations.issue_link(ticket.registration) if purpose == "ticket"
+             else ws.booking_url(person).rsplit("/", 1)[1])
+    _db.session.commit()
+    privacy.erase_person(person, include_attendance_link=True, actor_label="test")
+    _db.session.commit()
+    make_ticket(event=event, name="Newcomer Person")
+    response = client.get(f"/t/{token}" if purpose == "ticket" else f"/b/{token}")
+    assert response.status_code == 404
+    assert "Newcomer Person" not in response.get_data(as_text=True)
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(PrivateLink)) == 0

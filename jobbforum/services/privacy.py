@@ -33,7 +33,7 @@ from jobbforum.models import (
     Ticket,
     WorkshopSession,
 )
-from jobbforum.services import audit, booths, uploads
+from jobbforum.services import audit, booths, links, registrations, uploads, workshops
 from jobbforum.services.errors import NotFound
 from jobbforum.timeutil import local_to_utc
 
@@ -187,7 +187,8 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
     exhibitors hold from booth scans (name, email, phone, note) deleted.
     With *include_attendance_link*: the person is deleted altogether — registrations, tickets,
     check-ins, bookings and both survey responses go too, so nothing links the participant code
-    to attendance or answers any more (the indicator figures then no longer count them).
+    to attendance or answers any more (the indicator figures then no longer count them); so do
+    the private links to their tickets and booking page.
     """
     code = person.participant_code
     counts = {"mails": _mails_to([person.email] if person.email else []),
@@ -200,6 +201,9 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
             sa.select(sa.func.count()).select_from(Booking).where(Booking.person_id == person.id)) or 0
         counts["survey_responses"] = db.session.execute(sa.delete(SurveyResponse).where(
             SurveyResponse.participant_code == code)).rowcount or 0
+        counts["private_links"] = (
+            links.forget(registrations.LINK_PURPOSE, [r.id for r in person.registrations])
+            + links.forget(workshops.LINK_PURPOSE, [person.id]))
         db.session.delete(person)
         counts["people"] = 1
     else:
