@@ -6,7 +6,7 @@ the fuzzer reaches past the 404 into the endpoints' input handling.
 
 The examples come from a fixed seed, so a run is repeatable: the same 25 examples per operation
 every time. To hunt for new failures, vary them: ``JOBBFORUM_FUZZ_SEED=<n>`` (random examples from that
-seed) and ``JOBBFORUM_FUZZ_EXAMPLES=<n>`` (more of them), e.g. in a loop over seeds on both
+seed) and ``JOBBFORUM_FUZZ_EXAMPLES=<n>`` (more of them); ``make fuzz`` loops over seeds on both
 databases. Every failure found that way gets a fix and a regression test below.
 """
 
