@@ -11,12 +11,13 @@ PORT ?= 5000
 # make run is a local, single-user development server: debug mode, a local secret key in instance/.
 RUN_ENV := JOBBFORUM_DEBUG=1
 
-.PHONY: run test test-sqlite test-postgresql setup vendor translations compile-translations bench lint clean help
+.PHONY: run test test-sqlite test-postgresql fuzz setup vendor translations compile-translations bench lint clean help
 
 help:
 	@echo "make run   - install, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test  - install, then the whole test suite on SQLite and PostgreSQL"
 	@echo "make bench - benchmarks (prints figures, writes bench/results.json)"
+	@echo "make fuzz  - hunt for API bugs: the schema fuzz test with new seeds and more examples"
 
 $(INSTALLED): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +72,17 @@ test-sqlite: setup
 
 test-postgresql: setup
 	JOBBFORUM_TEST_DB=postgresql $(PY) -m pytest $(PYTEST_ARGS)
+
+# The API fuzz test uses a fixed seed in `make test` (repeatable); this explores beyond it.
+FUZZ_SEEDS ?= 1 2 3 4 5
+FUZZ_EXAMPLES ?= 200
+fuzz: setup
+	@rc=0; for seed in $(FUZZ_SEEDS); do for database in sqlite postgresql; do \
+		echo "=== API fuzz: seed $$seed, $(FUZZ_EXAMPLES) examples, $$database ==="; \
+		JOBBFORUM_TEST_DB=$$database JOBBFORUM_FUZZ_SEED=$$seed JOBBFORUM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+			$(PY) -m pytest -q -p no:randomly tests/test_api_fuzz.py::test_api_conforms_to_its_schema \
+			|| rc=$$?; \
+	done; done; exit $$rc
 
 bench: setup
 	$(PY) -m bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, date, datetime
 
@@ -23,16 +24,18 @@ from jobbforum.models import (
     SurveyResponse,
     Theme,
 )
-from jobbforum.services import surveys
+from jobbforum.services import surveys, uploads
 from jobbforum.services.attendance import attendance_rows
 from jobbforum.services.indicator_data import indicator_table
+from tests.exhibitor_builders import png_bytes
 from tests.indicators_builders import attend, make_session, survey_csv, survey_line  # noqa: F401
 
 OLD_END = datetime(2025, 5, 1, 14, tzinfo=UTC)
 
 
 @pytest.fixture()
-def history(db, app, make_round, make_event, make_person, make_session, attend, tmp_path):
+def history(db, app, make_round, make_event, make_person, make_session, attend, tmp_path,
+            monkeypatch):
     old_round = make_round(slug="vt2025", starts_on=date(2024, 9, 1), ends_on=date(2025, 4, 30))
     new_round = make_round(slug="ht2026")
     old_fair = make_event(kind=EventKind.jobbforum, slug="old-fair",
@@ -61,9 +64,8 @@ def history(db, app, make_round, make_event, make_person, make_session, attend, 
     org = Organisation(name="Acme AB", normalised_name="acme", type=OrganisationType.employer)
     db.session.add(org)
     db.session.flush()
-    logo = tmp_path / "logo-1.png"
-    app.config["UPLOAD_DIR"] = str(tmp_path)
-    logo.write_bytes(b"png")
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path))
+    logo = uploads.stored_path("logos", uploads.save_image(io.BytesIO(png_bytes())))
     db.session.add(ExhibitorRegistration(
         event_id=old_fair.id, organisation_id=org.id, contact_name="Kim Kontakt",
         contact_email="kim@acme.example", contact_phone="+46811111", notes="Kim's allergy",

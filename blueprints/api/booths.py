@@ -18,7 +18,7 @@ from flask import abort, jsonify, request
 from blueprints.api import bp
 from blueprints.api.checkin import _bearer
 from jobbforum.extensions import db, limiter
-from jobbforum.models import ExhibitorRegistration
+from jobbforum.models import MAX_ID, ExhibitorRegistration
 from jobbforum.services import booths
 from jobbforum.services.errors import InvalidInput
 
@@ -47,7 +47,7 @@ def _staff_id(data: dict[str, Any]) -> int | None:
     value = data.get("staff_id")
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
         raise InvalidInput("'staff_id' must be a positive integer.")
     return value
 

@@ -26,7 +26,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from blueprints.api import bp
 from jobbforum.extensions import csrf, db, limiter
-from jobbforum.models import ENTRANCE, Event, StaffRole
+from jobbforum.models import ENTRANCE, MAX_ID, Event, StaffRole
 from jobbforum.services import checkin, devices, events
 from jobbforum.services.errors import InvalidInput
 
@@ -136,7 +136,7 @@ def _parse_redeem(data: Any) -> dict[str, Any]:
     registration_id = data.get("registration_id")
     if registration_id is not None and (not isinstance(registration_id, int)
                                         or isinstance(registration_id, bool)
-                                        or not 0 < registration_id < 2**31):
+                                        or not 0 < registration_id <= MAX_ID):
         raise InvalidInput("'registration_id' must be a positive integer.")
     if registration_id is None and (not isinstance(code, str) or len(code) > 4096):
         raise InvalidInput("'code' (the scanned text) is required.")

@@ -11,6 +11,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.yaml_utils import load_operations_from_docstring
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 import jobbforum
 
@@ -91,15 +92,31 @@ COMMON_ERRORS = {
 }
 
 
+def _path_schema(converter: Any) -> dict[str, Any]:
+    """The JSON schema of a path parameter: what its URL converter accepts (ids are bounded)."""
+    if not isinstance(converter, IntegerConverter):
+        return {"type": "string"}
+    schema: dict[str, Any] = {"type": "integer"}
+    minimum = converter.min if converter.min is not None else (None if converter.signed else 0)
+    for key, bound in (("minimum", minimum), ("maximum", converter.max)):
+        if bound is not None:
+            schema[key] = bound
+    return schema
+
+
 def _complete(operation: dict[str, Any], rule: Any) -> dict[str, Any]:
-    """Declare the rule's path parameters (when the docstring did not) and the common errors."""
-    declared = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+    """Declare the rule's path parameters (their schema always what the URL converter accepts,
+    also when the docstring declares them) and the common errors."""
+    parameters = operation.setdefault("parameters", [])
+    declared = {p.get("name"): p for p in parameters if p.get("in") == "path"}
     for name in sorted(rule.arguments):
-        if ("path", name) not in declared:
-            kind = "integer" if rule._converters[name].__class__.__name__ == "IntegerConverter" \
-                else "string"
-            operation.setdefault("parameters", []).append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+        schema = _path_schema(rule._converters[name])
+        if name in declared:
+            declared[name]["schema"] = {**declared[name].get("schema", {}), **schema}
+        else:
+            parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+    if not parameters:
+        del operation["parameters"]
     responses = operation.setdefault("responses", {})
     for status, description in COMMON_ERRORS.items():
         responses.setdefault(status, {"description": description, "content": {

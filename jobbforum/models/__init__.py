@@ -1,7 +1,7 @@
 """All models; importing this package registers every table on the metadata."""
 
 from jobbforum.models.audit import AuditEvent
-from jobbforum.models.base import Base, utcnow
+from jobbforum.models.base import MAX_ID, Base, utcnow
 from jobbforum.models.booths import BoothSharing, BoothVisit
 from jobbforum.models.checkins import ENTRANCE, CheckIn, CheckInList, Device, Scan
 from jobbforum.models.events import County, Event, EventKind, EventStatus, ProgrammeRound, event_rounds
@@ -35,7 +35,7 @@ from jobbforum.models.workshops import (
 
 __all__ = [
     "Audience", "AuditEvent", "Base", "Booking", "BoothSharing", "BoothVisit", "BookingStatus", "CheckIn", "CheckInList",
-    "County", "Device", "ENTRANCE", "Employment", "Event", "EventKind", "EventStatus",
+    "County", "Device", "ENTRANCE", "MAX_ID", "Employment", "Event", "EventKind", "EventStatus",
     "ExhibitorRegistration", "ExhibitorSettings", "ExhibitorStatus", "Gender", "MailStatus", "OutgoingMail", "PrivateLink", "Organisation", "OrganisationType",
     "Person", "ProgrammeRound", "Registration", "RegistrationStatus", "Role", "Room", "Sector",
     "StaffRole", "StaffUser", "SurveyKind", "SurveyResponse", "Theme", "Ticket", "TicketStatus",

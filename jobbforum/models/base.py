@@ -18,6 +18,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: The largest id an ``Integer`` primary key holds (PostgreSQL ``integer``: 2³¹ − 1). Ids from
+#: outside (URLs, JSON) beyond it are unknown objects, never a query that overflows.
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (the only way the models store time)."""

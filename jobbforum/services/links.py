@@ -7,6 +7,7 @@ the signature (tampering), the row (unknown or revoked), and the expiry.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -89,6 +90,17 @@ def revoke_all(purpose: str, subject_id: int) -> int:
         count += 1
     db.session.flush()
     return count
+
+
+def forget(purpose: str, subject_ids: Iterable[int]) -> int:
+    """Delete every link for these subjects, which are being deleted: a link must not outlive its
+    subject (SQLite gives a new row the id of a deleted one, and the link would open that row).
+    Returns how many links went."""
+    ids = list(subject_ids)
+    if not ids:
+        return 0
+    return db.session.execute(sa.delete(PrivateLink).where(
+        PrivateLink.purpose == purpose, PrivateLink.subject_id.in_(ids))).rowcount or 0
 
 
 def token_for(link: PrivateLink) -> str:

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from jobbforum.extensions import db
 from jobbforum.models import (
@@ -35,7 +33,7 @@ from jobbforum.models import (
     Ticket,
     WorkshopSession,
 )
-from jobbforum.services import audit, booths
+from jobbforum.services import audit, booths, links, registrations, uploads, workshops
 from jobbforum.services.errors import NotFound
 from jobbforum.timeutil import local_to_utc
 
@@ -109,10 +107,10 @@ def _contacts_to_purge(ended_before: date) -> sa.Select:
 
 
 def _remove_logo(filename: str | None) -> bool:
+    """Delete the stored logo file (where :func:`uploads.save_image` put it)."""
     if not filename:
         return False
-    path = Path(current_app.config["UPLOAD_DIR"]) / Path(filename).name
-    path.unlink(missing_ok=True)
+    uploads.delete("logos", filename)
     return True
 
 
@@ -189,7 +187,8 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
     exhibitors hold from booth scans (name, email, phone, note) deleted.
     With *include_attendance_link*: the person is deleted altogether — registrations, tickets,
     check-ins, bookings and both survey responses go too, so nothing links the participant code
-    to attendance or answers any more (the indicator figures then no longer count them).
+    to attendance or answers any more (the indicator figures then no longer count them); so do
+    the private links to their tickets and booking page.
     """
     code = person.participant_code
     counts = {"mails": _mails_to([person.email] if person.email else []),
@@ -202,6 +201,9 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
             sa.select(sa.func.count()).select_from(Booking).where(Booking.person_id == person.id)) or 0
         counts["survey_responses"] = db.session.execute(sa.delete(SurveyResponse).where(
             SurveyResponse.participant_code == code)).rowcount or 0
+        counts["private_links"] = (
+            links.forget(registrations.LINK_PURPOSE, [r.id for r in person.registrations])
+            + links.forget(workshops.LINK_PURPOSE, [person.id]))
         db.session.delete(person)
         counts["people"] = 1
     else:
