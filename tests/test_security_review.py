@@ -586,3 +586,24 @@ def test_links_of_an_erased_person_open_nothing_even_when_the_id_returns(
     assert response.status_code == 404
     assert "Newcomer Person" not in response.get_data(as_text=True)
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(PrivateLink)) == 0
+
+
+@pytest.mark.parametrize("purpose", ["ticket", "bookings"])
+def test_links_of_a_person_erased_but_kept_for_attendance_are_revoked(
+        client, make_ticket, purpose):
+    """An erasure that keeps the attendance record still ends the person's private links."""
+    from jobbforum.services import privacy
+
+    ticket = make_ticket(name="Erased Person")
+    person = ticket.registration.person
+    token = (registrations.issue_link(ticket.registration) if purpose == "ticket"
+             else ws.booking_url(person).rsplit("/", 1)[1])
+    _db.session.commit()
+    url = f"/t/{token}" if purpose == "ticket" else f"/b/{token}"
+    assert client.get(url).status_code == 200
+    counts = privacy.erase_person(person, actor_label="test")
+    _db.session.commit()
+    assert counts["private_links"] == 1
+    response = client.get(url)
+    assert response.status_code == 410
+    assert "Erased Person" not in response.get_data(as_text=True)

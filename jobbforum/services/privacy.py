@@ -184,7 +184,8 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
     """Right to erasure. Returns how many rows of each kind were erased or emptied.
 
     Always: name, email, phone, language and gender removed; mails to the person deleted; what
-    exhibitors hold from booth scans (name, email, phone, note) deleted.
+    exhibitors hold from booth scans (name, email, phone, note) deleted. Without
+    *include_attendance_link* the person's private links (ticket and booking pages) are revoked.
     With *include_attendance_link*: the person is deleted altogether — registrations, tickets,
     check-ins, bookings and both survey responses go too, so nothing links the participant code
     to attendance or answers any more (the indicator figures then no longer count them); so do
@@ -210,6 +211,11 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
         person.name, person.email, person.phone = "", None, None
         person.gender, person.preferred_language = None, "sv"
         counts["people"] = 1
+        # The registrations stay (attendance), but nobody should act for the person any more
+        # through their old ticket or booking links: revoked, they answer "no longer valid".
+        counts["private_links"] = (
+            sum(links.revoke_all(registrations.LINK_PURPOSE, r.id) for r in person.registrations)
+            + links.revoke_all(workshops.LINK_PURPOSE, person.id))
     db.session.flush()
     # The code is pseudonymous; the audit log keeps which record was erased, never a name.
     audit.record("privacy.erase", actor=actor, actor_label=actor_label,
