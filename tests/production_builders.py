@@ -96,7 +96,8 @@ def build_world(app: Flask) -> World:
     for endpoint in ("participant.ticket", "participant.ticket_ics", "participant.ticket_pdf"):
         world.secrets[(endpoint, "token")] = ("participant", result.token)
     for endpoint in ("workshops.my_bookings", "workshops.book", "workshops.cancel",
-                     "workshops.rank", "workshops.booking_ics"):
+                     "workshops.rank", "workshops.booking_ics",
+                     "workshops.new_calendar_address"):
         world.secrets[(endpoint, "token")] = ("participant", booking_token)
     world.secrets[("workshops.feed", "secret")] = ("participant", feed_secret)
     for endpoint in ("exhibitor.edit", "exhibitor.add_staff", "exhibitor.remove_staff"):

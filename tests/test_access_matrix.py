@@ -136,6 +136,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ('workshops.move', 'POST'):                   " 302  302  302  403  400  400  302",
     ('workshops.my_bookings', 'GET'):             " 404  200  404  404  404  404  404",
     ('workshops.rank', 'POST'):                   " 404  302  404  404  404  404  404",
+    ('workshops.new_calendar_address', 'POST'):   " 404  302  404  404  404  404  404",
     ('workshops.rollcall', 'GET'):                " 302  302  302  200  200  200  302",
     ('workshops.rollcall_save', 'POST'):          " 302  302  302  302  302  302  302",
     ('workshops.rollcall_scan', 'POST'):          " 302  302  302  302  302  302  302",

@@ -410,6 +410,7 @@ LINK_ROUTES: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("bookings", "POST", "/b/{token}/book/{session}", {}, 302),
     ("bookings", "POST", "/b/{token}/cancel/{booking}", {}, 302),
     ("bookings", "POST", "/b/{token}/rank/{theme}", {}, 302),
+    ("bookings", "POST", "/b/{token}/calendar/new", {}, 302),
     ("bookings", "GET", "/b/{token}/booking/{booking}.ics", {}, 200),
 ]
 

@@ -141,6 +141,26 @@ def test_participant_books_ranks_cancels_and_downloads_calendar(client, make_ses
     assert client.get("/cal/garbage.ics").status_code == 404
 
 
+def test_participant_replaces_the_calendar_address_and_erasure_ends_it(client, make_round, members):
+    from jobbforum.services import privacy
+
+    person, = members(make_round(), 1)
+    token = ws.booking_url(person).rsplit("/", 1)[1]
+    old = ws.feed_secret(person)
+    _db.session.commit()
+    assert old in client.get(f"/b/{token}").get_data(as_text=True)
+    response = client.post(f"/b/{token}/calendar/new", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "new address" in page and old not in page
+    new = ws.feed_secret(person)
+    assert new != old and new in page
+    assert client.get(f"/cal/{old}.ics").status_code == 404
+    assert client.get(f"/cal/{new}.ics").status_code == 200
+    privacy.erase_person(person, actor_label="test")
+    _db.session.commit()
+    assert client.get(f"/cal/{new}.ics").status_code == 404
+
+
 def test_door_scan_accepts_the_jobbforum_badge(staff_client, make_event, make_session, make_round,
                                                members):
     from jobbforum.models import Registration, Role

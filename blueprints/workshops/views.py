@@ -446,6 +446,17 @@ def rank(token: str, theme: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("workshops.my_bookings", token=token))
 
 
+@bp.post("/b/<token>/calendar/new")
+def new_calendar_address(token: str):  # type: ignore[no-untyped-def]
+    person = ws.person_for_token(token)
+    if ActionForm().validate_on_submit():
+        ws.new_feed_secret(person)
+        db.session.commit()
+        flash(_("Your calendar has a new address. The old address no longer works: subscribe "
+                "to the new one."), "success")
+    return redirect(url_for("workshops.my_bookings", token=token) + "#cal-h")
+
+
 @bp.get("/b/<token>/booking/<int:booking_id>.ics")
 def booking_ics(token: str, booking_id: int) -> Response:
     person = ws.person_for_token(token)

@@ -216,6 +216,7 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
         counts["private_links"] = (
             sum(links.revoke_all(registrations.LINK_PURPOSE, r.id) for r in person.registrations)
             + links.revoke_all(workshops.LINK_PURPOSE, person.id))
+        counts["calendar_feeds"] = workshops.forget_feed(person)
     db.session.flush()
     # The code is pseudonymous; the audit log keeps which record was erased, never a name.
     audit.record("privacy.erase", actor=actor, actor_label=actor_label,

@@ -770,6 +770,25 @@ def feed_secret(person: Person) -> str:
     return feed.secret
 
 
+def new_feed_secret(person: Person) -> str:
+    """Replace the person's calendar-feed secret: the old address stops working at once (a
+    shared or lost calendar subscription). Returns the new secret."""
+    feed = db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.person_id == person.id))
+    if feed is None:
+        return feed_secret(person)
+    feed.secret = secrets.token_urlsafe(24)
+    db.session.flush()
+    audit.record("calendar_feed.replaced", actor_label="participant link", obj=person,
+                 details={"participant_code": person.participant_code})
+    return feed.secret
+
+
+def forget_feed(person: Person) -> int:
+    """Delete the person's calendar feed (erasure): its address stops working."""
+    return db.session.execute(sa.delete(CalendarFeed).where(
+        CalendarFeed.person_id == person.id)).rowcount or 0
+
+
 def person_for_feed(secret: str) -> Person:
     feed = db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.secret == secret))
     if feed is None:
