@@ -166,7 +166,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # this process's own group only
+            os.killpg(self.process.pid, signal.SIGINT)  # quick shutdown of its own group only
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
