@@ -21,7 +21,20 @@ from pathlib import Path
 from tests.conftest import skip_or_fail
 from tests.servers import free_port
 
-PG_BIN = Path(os.environ.get("JOBBFORUM_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _server_binaries() -> Path:
+    """``JOBBFORUM_PG_BIN``, else Debian's PostgreSQL 15, else the newest version installed."""
+    if os.environ.get("JOBBFORUM_PG_BIN"):
+        return Path(os.environ["JOBBFORUM_PG_BIN"])
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    if preferred.exists():
+        return preferred
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else preferred
+
+
+PG_BIN = _server_binaries()
 SETTINGS = """
 # Written by tests/private_pg.py: a disposable, loopback-only test server.
 listen_addresses = '127.0.0.1'
