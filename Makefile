@@ -84,7 +84,7 @@ loadtest: setup
 	LOADTEST_SECONDS=$(LOADTEST_SECONDS) $(PY) -m loadtest
 
 lint: setup
-	$(PY) -m ruff check jobbforum blueprints tests bench || true
+	$(PY) -m ruff check jobbforum blueprints tests bench loadtest || true
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor build dist *.egg-info
