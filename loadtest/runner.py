@@ -252,7 +252,7 @@ def report(figures: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOADTEST_SECONDS", 300)))
     parser.add_argument("--scan-rate", type=float, default=20.0, help="check-in scans per second")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
