@@ -24,10 +24,7 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,10 +37,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
+from bench.harness import (  # noqa: E402
+    Server,
+    create_database,
+    drop_database,
+    migrated_app,
+    seed_door,
+)
 
-PG_ADMIN_URL = os.environ.get("JOBBFORUM_BENCH_PG_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CLIENTS = 16
 GOAL_RATIO = 0.4
 GOAL_P99_MS = 25.0
@@ -52,99 +53,11 @@ CHROMIUM = os.environ.get("JOBBFORUM_CHROMIUM", "/usr/bin/chromium")
 SLUG = "bench-fair"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _create_database() -> str:
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"jobbforum_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def _drop_database(url: str) -> None:
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _seed(url: str, instance: str, tickets: int) -> tuple[list[str], str]:
     """Migrate, then make an event with ``tickets`` confirmed registrations and a door device."""
-    from datetime import UTC, datetime, timedelta
-
-    from flask_migrate import upgrade
-
-    from jobbforum.app import create_app
-    from jobbforum.codes import new_participant_code
-    from jobbforum.extensions import db
-    from jobbforum.models import EventKind, EventStatus, Person, Registration, Role
-    from jobbforum.services import devices, events
-    from jobbforum.services import tickets as ticket_service
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": instance,
-                      "SECRET_KEY": "bench-" + "x" * 40, "TESTING": True})
-    with app.app_context():
-        upgrade()
-        starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-        event = events.create_event(actor=None, actor_label="bench", slug=SLUG, title="Bench",
-                                    kind=EventKind.jobbforum, status=EventStatus.published,
-                                    starts_at=starts, ends_at=starts + timedelta(hours=5))
-        codes = []
-        for i in range(tickets):
-            person = Person(participant_code=new_participant_code(), name=f"Person {i}")
-            db.session.add(person)
-            db.session.flush()
-            registration = Registration(event_id=event.id, person_id=person.id,
-                                        role=Role.participant)
-            db.session.add(registration)
-            db.session.flush()
-            codes.append(ticket_service.issue_ticket(registration).code)
-        _device, token = devices.create_device(event, "Bench gate", actor_label="bench")
-        db.session.commit()
-        db.engine.dispose()
-    return codes, token
-
-
-class Server:
-    """gunicorn serving the app on a loopback port (started and stopped by this object)."""
-
-    def __init__(self, url: str, instance: str, workers: int, threads: int = 8) -> None:
-        self.port = _free_port()
-        env = dict(os.environ, JOBBFORUM_DATABASE_URL=url, JOBBFORUM_INSTANCE_PATH=instance,
-                   JOBBFORUM_SECRET_KEY="bench-" + "x" * 40)
-        factory = "jobbforum.app:create_app({'CHECKIN_RATE_LIMIT': '1000000 per minute'})"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-             "--keep-alive", "30", "--log-level", "warning", factory],
-            env=env, cwd=str(ROOT), start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                conn.request("GET", "/api/v1/ping")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("gunicorn did not start")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # this process's own group only
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(5)
+    with migrated_app(url, instance):
+        door = seed_door(tickets, slug=SLUG)
+    return door.codes, door.tokens[0]
 
 
 def _load(port: int, make_request: Any, per_client: int) -> dict[str, Any]:
@@ -218,16 +131,22 @@ def _browser_scan_to_result(port: int, token: str, codes: list[str], scans: int)
             "max_ms": round(times[-1], 1)}
 
 
-def run(per_client: int = 150, workers: int = 2, browser_scans: int = 20,
-        threads: int = 8) -> dict[str, Any]:
+#: gunicorn processes × threads. One thread per process measured best for check-ins on 2 cores:
+#: with 8 threads a process's requests queue for the GIL after every database round trip.
+WORKERS, THREADS = 4, 1
+
+
+def run(per_client: int = 150, workers: int = WORKERS, browser_scans: int = 20,
+        threads: int = THREADS) -> dict[str, Any]:
     """Measure; return the figures (see the module docstring)."""
-    url = _create_database()
+    url = create_database()
     instance = tempfile.mkdtemp(prefix="jobbforum-bench-")
     server = None
     try:
         warm = CLIENTS * 10
         codes, token = _seed(url, instance, CLIENTS * per_client + warm + browser_scans)
-        server = Server(url, instance, workers, threads)
+        server = Server(url, instance, workers, threads=threads,
+                        overrides={"CHECKIN_RATE_LIMIT": "1000000 per minute"})
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
         def ping(_n: int, _i: int) -> tuple[str, str, None, dict[str, str]]:
@@ -246,7 +165,7 @@ def run(per_client: int = 150, workers: int = 2, browser_scans: int = 20,
         checkins = _load(server.port, scan(warm), per_client)
         repeats = _load(server.port, scan(warm), per_client)
         figures: dict[str, Any] = {
-            "clients": CLIENTS, "workers": workers, "noop": baseline, "checkin": checkins,
+            "clients": CLIENTS, "workers": workers, "threads": threads, "noop": baseline, "checkin": checkins,
             "checkin_again": repeats,
             "ratio_checkin_to_noop": round(checkins["rps"] / baseline["rps"], 3),
             "goal_ratio": GOAL_RATIO, "goal_p99_ms": GOAL_P99_MS,
@@ -262,14 +181,14 @@ def run(per_client: int = 150, workers: int = 2, browser_scans: int = 20,
     finally:
         if server is not None:
             server.stop()
-        _drop_database(url)
+        drop_database(url)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=150, help="requests per client and phase")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--browser-scans", type=int, default=20)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

@@ -1,6 +1,7 @@
 """Faults: disk full for uploads, and background jobs (waiting lists, retention) that must be
 idempotent. (Mail server down: tests/test_participant_mail.py signs up over HTTP with the SMTP
-server down, keeps the registration and retries; a database outage: tests/test_api_fuzz.py.)"""
+server down, keeps the registration and retries; a database outage: tests/test_api_fuzz.py for
+the 503 answer, tests/test_faults_pg.py for a real restart in the middle of a check-in burst.)"""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -69,8 +69,12 @@ def _sign_up_data(form: SignUpForm) -> registrations.SignUpData:
         waitlist_ok=form.waitlist_ok.data, booth_sharing=BoothSharing(form.booth_sharing.data or BoothSharing.visit_only.value))
 
 
+def _sign_up_limit() -> str:
+    return str(current_app.config.get("SIGNUP_RATE_LIMIT", "20 per minute"))
+
+
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(_sign_up_limit, methods=["POST"])
 def register(slug: str):  # type: ignore[no-untyped-def]
     event = events.get_event(slug)
     if event.status is EventStatus.draft:

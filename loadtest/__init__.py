@@ -1,0 +1,1 @@
+"""``make loadtest``: locust against gunicorn on a fresh PostgreSQL database (see runner.py)."""
