@@ -48,9 +48,9 @@ def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
     field_name = error.context.get("field")
     field = getattr(form, str(field_name), None) if field_name else None
     if field is not None:
-        field.errors = [*field.errors, error.message]  # type: ignore[list-item]
+        field.errors = [*field.errors, error.text()]  # type: ignore[list-item]
     else:
-        flash(error.message, "error")
+        flash(error.text(), "error")
 
 
 def attempt(form: FlaskForm, action: Callable[[], Any],

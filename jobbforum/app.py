@@ -247,7 +247,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Any:
-        return respond(error.http_status, error.code, error.message)
+        return respond(error.http_status, error.code, error.text())
 
     @app.errorhandler(sa.exc.OperationalError)
     def database_unavailable(error: sa.exc.OperationalError) -> Any:

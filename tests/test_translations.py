@@ -47,6 +47,10 @@ PUBLIC_SOURCES = (
     "jobbforum/documents/emails.py", "jobbforum/documents/tickets.py",
     "jobbforum/documents/badges.py", "jobbforum/services/registrations.py",
     "jobbforum/services/workshops.py", "jobbforum/services/exhibitors.py",
+    # services' error messages shown on public pages (sign-up, private links, exhibitor
+    # registration and logo, booth scanner); tests/test_error_messages.py checks every one is N_-marked
+    "jobbforum/services/errors.py", "jobbforum/services/links.py", "jobbforum/services/booths.py",
+    "jobbforum/services/orgnumber.py", "jobbforum/services/uploads.py",
     "jobbforum/glossary.py", "jobbforum/labels.py",
 )
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "N_": None,

@@ -89,7 +89,7 @@ class ExhibitorForm(FlaskForm):
             try:
                 orgnumber.normalise(field.data)
             except orgnumber.OrgNumberInvalid as error:
-                raise ValidationError(str(error.message)) from None
+                raise ValidationError(error.text()) from None
 
     def validate_description_sv(self, field: TextAreaField) -> None:
         if not (field.data or "").strip() and not (self.description_en.data or "").strip():

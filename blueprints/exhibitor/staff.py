@@ -156,7 +156,7 @@ def staff_booths(slug: str):  # type: ignore[no-untyped-def]
             flash(" ".join(str(e) for e in form.booth_capacity.errors), "error")
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
+        flash(error.text(), "error")
     db.session.commit()
     return redirect(url_for("exhibitor.staff_list", slug=slug), 303)
 

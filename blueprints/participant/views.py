@@ -103,7 +103,7 @@ def register(slug: str):  # type: ignore[no-untyped-def]
 
 def _show_error(form: SignUpForm, error: DomainError) -> None:
     field_name = error.context.get("field") or ("waitlist_ok" if error.code == "event_full" else None)
-    message = SIGN_UP_MESSAGES.get(error.code, error.message)
+    message = SIGN_UP_MESSAGES.get(error.code) or error.text()
     field = getattr(form, str(field_name), None) if field_name else None
     target = field if field is not None else form.name
     target.errors = [*target.errors, message]  # type: ignore[list-item]
@@ -121,7 +121,7 @@ def private_link(view):  # type: ignore[no-untyped-def]
         except (links.LinkInvalid, links.LinkExpired, links.LinkRevoked) as error:
             db.session.rollback()
             return render_template("participant/link_problem.html", message=LINK_MESSAGES.get(
-                error.code, error.message)), error.http_status
+                error.code) or error.text()), error.http_status
         db.session.commit()
         return view(registration, token, **kwargs)
 

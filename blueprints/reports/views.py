@@ -141,7 +141,7 @@ def survey_confirm():  # type: ignore[no-untyped-def]
                                        replace=form.replace.data == "1", actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.text(), "error")
         return redirect(url_for("reports.survey_upload"))
     db.session.commit()
     surveys.discard_staged(form.token.data, _staging())
@@ -200,7 +200,7 @@ def person_lookup():  # type: ignore[no-untyped-def]
         try:
             person = privacy.find_person(form.code.data)
         except DomainError as error:
-            form.code.errors = [error.message]
+            form.code.errors = [error.text()]
     return render_template("reports/person.html", form=form, person=person,
                            erase_form=EraseForm(), action=ActionForm()), \
         404 if form.errors and request.args else 200

@@ -305,7 +305,7 @@ def rollcall_scan(session_id: int):  # type: ignore[no-untyped-def]
             person = ws.check_in_badge(session, request.form.get("code", ""), actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(error.text(), "error")
         else:
             db.session.commit()
             flash(_("%(name)s is checked in.", name=person.name), "success")
@@ -363,7 +363,7 @@ def assign(slug: str, theme: str):  # type: ignore[no-untyped-def]
                                                   form.fingerprint.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(error.text(), "error")
         else:
             db.session.commit()
             ws.deliver(mails)
@@ -401,7 +401,7 @@ def book(token: str, session_id: int):  # type: ignore[no-untyped-def]
             result = ws.book_session(person, ws.get_session(session_id))
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(error.text(), "error")
         else:
             db.session.commit()
             flash(_("You are booked.") if result.booking.status.value == "booked"
@@ -418,7 +418,7 @@ def cancel(token: str, booking_id: int):  # type: ignore[no-untyped-def]
             result = ws.cancel_booking(ws.get_booking(booking_id, person=person))
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(error.text(), "error")
         else:
             db.session.commit()
             ws.deliver(result.mails)
@@ -439,7 +439,7 @@ def rank(token: str, theme: str):  # type: ignore[no-untyped-def]
             ws.set_preferences(person, Theme(theme), list(dict.fromkeys(chosen)))
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(error.text(), "error")
         else:
             db.session.commit()
             flash(_("Your choices are saved."), "success")

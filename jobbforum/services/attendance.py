@@ -73,7 +73,7 @@ from jobbforum.models import (
     Ticket,
     WorkshopSession,
 )
-from jobbforum.services.errors import NotFound
+from jobbforum.services.errors import N_, NotFound
 from jobbforum.timeutil import local_to_utc
 
 #: The export's columns, in order.
@@ -151,7 +151,8 @@ def _check_rounds(slugs: Sequence[str]) -> None:
         sa.select(ProgrammeRound.slug).where(ProgrammeRound.slug.in_(slugs))))
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        raise NotFound(f"Unknown programme round: {', '.join(missing)}", field="rounds")
+        raise NotFound(N_("Unknown programme round: %(rounds)s"), field="rounds",
+                       rounds=", ".join(missing))
 
 
 def _within(column: sa.ColumnElement, bounds: tuple[datetime | None, datetime | None]) -> list:

@@ -46,7 +46,7 @@ from jobbforum.models import (
     utcnow,
 )
 from jobbforum.services import audit, jobs, links, tickets
-from jobbforum.services.errors import DomainError, InvalidInput, NotFound
+from jobbforum.services.errors import DomainError, InvalidInput, N_, NotFound
 
 LINK_PURPOSE = "booth"
 LINK_ACTOR = "booth-link"
@@ -68,6 +68,7 @@ class UnknownBadge(DomainError):
 
     code = "unknown_code"
     http_status = 404
+    message = N_("This is not a valid badge for this event.")
 
 
 class BadgeRevoked(DomainError):
@@ -75,6 +76,7 @@ class BadgeRevoked(DomainError):
 
     code = "revoked"
     http_status = 409
+    message = N_("This badge is no longer valid.")
 
 
 class NotApproved(DomainError):
@@ -82,6 +84,7 @@ class NotApproved(DomainError):
 
     code = "not_approved"
     http_status = 403
+    message = N_("Booth scanning opens when your registration is approved.")
 
 
 class RetentionPassed(DomainError):
@@ -89,6 +92,7 @@ class RetentionPassed(DomainError):
 
     code = "retention_passed"
     http_status = 410
+    message = N_("The retention period is over: the personal part of the visits has been removed.")
 
 
 class ScanningClosed(DomainError):
@@ -96,6 +100,7 @@ class ScanningClosed(DomainError):
 
     code = "scanning_closed"
     http_status = 409
+    message = N_("Badges can be scanned only on the day of the event.")
 
 
 @dataclass(frozen=True)
@@ -196,7 +201,7 @@ def _booth_staff(exhibitor: ExhibitorRegistration, staff_id: int | None) -> Regi
         return None
     staff = db.session.get(Registration, staff_id)
     if staff is None or staff.exhibitor_id != exhibitor.id or staff.role is not Role.exhibitor:
-        raise InvalidInput("Choose a person of your booth staff.", field="staff_id")
+        raise InvalidInput(N_("Choose a person of your booth staff."), field="staff_id")
     return staff
 
 
@@ -258,7 +263,7 @@ def get_visit(exhibitor: ExhibitorRegistration, visit_id: int) -> BoothVisit:
     """One of the exhibitor's own visits; :class:`NotFound` for any other id."""
     visit = db.session.get(BoothVisit, visit_id)
     if visit is None or visit.exhibitor_id != exhibitor.id:
-        raise NotFound("No such visit at your booth.")
+        raise NotFound(N_("No such visit at your booth."))
     return visit
 
 
@@ -266,10 +271,10 @@ def annotate(visit: BoothVisit, *, note: str, tags: Sequence[str]) -> BoothVisit
     """Set the visit's note (at most 500 characters) and tags (keys of :data:`TAGS`)."""
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise InvalidInput("The note is too long (at most 500 characters).", field="note")
+        raise InvalidInput(N_("The note is too long (at most 500 characters)."), field="note")
     unknown = [t for t in tags if t not in TAGS]
     if unknown:
-        raise InvalidInput("Choose tags from the list.", field="tags")
+        raise InvalidInput(N_("Choose tags from the list."), field="tags")
     if visit.purged_at is not None:
         raise RetentionPassed()
     visit.note = note
@@ -348,7 +353,7 @@ def withdraw(registration: Registration, visit_id: int, *, now: datetime | None 
     registration's own visits (:class:`NotFound` otherwise)."""
     visit = db.session.get(BoothVisit, visit_id)
     if visit is None or visit.registration_id != registration.id:
-        raise NotFound("No such visit.")
+        raise NotFound(N_("No such visit."))
     if visit.withdrawn_at is None:
         visit.withdrawn_at = now or utcnow()
         _clear_shared(visit)

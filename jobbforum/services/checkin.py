@@ -38,7 +38,7 @@ from jobbforum.models import (
 )
 from jobbforum.models.checkins import roles_admit
 from jobbforum.services import audit, tickets
-from jobbforum.services.errors import Conflict, InvalidInput, NotFound
+from jobbforum.services.errors import Conflict, InvalidInput, N_, NotFound
 
 OK = "ok"
 ALREADY = "already_checked_in"
@@ -108,7 +108,7 @@ def parse_roles(text: str | list[str]) -> str:
     known = {r.value for r in Role}
     bad = [r for r in roles if r not in known]
     if bad:
-        raise InvalidInput(f"Unknown role: {', '.join(bad)}.", field="allowed_roles")
+        raise InvalidInput(N_("Unknown role: %(roles)s."), field="allowed_roles", roles=", ".join(bad))
     return ",".join(roles)
 
 
@@ -123,7 +123,7 @@ def get_list(event: Event, name: str = ENTRANCE) -> CheckInList:
             from jobbforum.services.events import ensure_entrance_list
 
             return ensure_entrance_list(event)
-        raise NotFound("No check-in list with that name for this event.")
+        raise NotFound(N_("No check-in list with that name for this event."))
     return found
 
 
@@ -139,11 +139,12 @@ def create_list(event: Event, name: str, allowed_roles: str | list[str] = "", *,
     """Add a check-in list (e.g. a room door) admitting ``allowed_roles`` (empty: all). Names are unique per event."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_LIST_NAME_LENGTH:
-        raise InvalidInput(f"Give the list a name of 1–{MAX_LIST_NAME_LENGTH} characters.", field="name")
+        raise InvalidInput(N_("Give the list a name of 1–%(max)s characters."), field="name",
+                           max=MAX_LIST_NAME_LENGTH)
     roles = parse_roles(allowed_roles)
     if db.session.scalar(sa.select(CheckInList.id).where(
             CheckInList.event_id == event.id, CheckInList.name == name)) is not None:
-        raise Conflict("The event already has a list with that name.", field="name")
+        raise Conflict(N_("The event already has a list with that name."), field="name")
     checkin_list = CheckInList(event_id=event.id, name=name, allowed_roles=roles)
     db.session.add(checkin_list)
     db.session.flush()
@@ -254,7 +255,7 @@ def _list_and_prior_answer(event: Event, list_name: str,
 def _prior(event: Event, scan_event_id: int, answer: dict[str, Any]) -> Result:
     if scan_event_id != event.id:
         # Nonces are per-scan UUIDs; a clash across events is a client bug (or probing).
-        raise InvalidInput("This nonce was already used for another event.", field="nonce")
+        raise InvalidInput(N_("This nonce was already used for another event."), field="nonce")
     return Result.from_json(answer)
 
 
@@ -262,7 +263,7 @@ def _prior_for_nonce(event: Event, nonce: str) -> Result:
     """The answer already given to ``nonce`` (after losing an insert race on it)."""
     row = db.session.execute(_SCAN_BY_NONCE, {"nonce": nonce}).first()
     if row is None:
-        raise InvalidInput("This nonce was already used for another scan.", field="nonce")
+        raise InvalidInput(N_("This nonce was already used for another scan."), field="nonce")
     return _prior(event, row.event_id, row.answer)
 
 
@@ -317,14 +318,14 @@ def redeem(
     if nonce is not None:
         nonce = nonce.strip()
         if not nonce or len(nonce) > MAX_NONCE_LENGTH:
-            raise InvalidInput("The nonce must be 1–64 characters.", field="nonce")
+            raise InvalidInput(N_("The nonce must be 1–64 characters."), field="nonce")
     db.session.flush()  # the statements below read the tables directly
     checkin_list, prior = _list_and_prior_answer(event, list_name, nonce)
     if prior is not None:
         return prior
     if checkin_list is None:
         if list_name != ENTRANCE:
-            raise NotFound("No check-in list with that name for this event.")
+            raise NotFound(N_("No check-in list with that name for this event."))
         entrance = get_list(event, ENTRANCE)
         checkin_list = _ListRow(entrance.id, entrance.name, entrance.allowed_roles)
     gate = (gate or (device.gate if device else ""))[:80]
@@ -392,10 +393,10 @@ def undo(event: Event, checkin_id: int, *, actor: StaffUser | None = None,
     """
     checkin = db.session.get(CheckIn, checkin_id)
     if checkin is None or checkin.list.event_id != event.id:
-        raise NotFound("No such check-in.")
+        raise NotFound(N_("No such check-in."))
     now = now or utcnow()
     if now - checkin.checked_in_at > UNDO_WINDOW:
-        raise Conflict("A check-in can only be undone within two minutes.")
+        raise Conflict(N_("A check-in can only be undone within two minutes."))
     label = actor.email if actor else (f"device:{device.gate}" if device else "system")
     audit.record("checkin.undone", actor=actor, actor_label=label, obj=checkin, event_id=event.id,
                  details={"ticket_id": checkin.ticket_id, "list": checkin.list.name,
@@ -434,7 +435,7 @@ def search(event: Event, text: str, checkin_list: CheckInList | None = None,
     with it, for manual check-in. Raises :class:`InvalidInput` for fewer than 2 characters."""
     text = " ".join("".join(ch for ch in text if ch.isprintable()).split())[:100]
     if len(text) < MIN_SEARCH_LENGTH:
-        raise InvalidInput("Type at least two characters.", field="q")
+        raise InvalidInput(N_("Type at least two characters."), field="q")
     checkin_list = checkin_list or get_list(event, ENTRANCE)
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     code = normalise_participant_code(text)
@@ -513,13 +514,13 @@ def register_walk_in(
 
     name = " ".join(name.split())
     if not name or len(name) > 200:
-        raise InvalidInput("Give the person's name.", field="name")
+        raise InvalidInput(N_("Give the person's name."), field="name")
     email = (email or "").strip().lower() or None
     person = registrations.find_person_by_email(email) if email else None
     if person is not None:
         if db.session.scalar(sa.select(Registration.id).where(
                 Registration.event_id == event.id, Registration.person_id == person.id)):
-            raise Conflict("This person is already registered: search for them instead.",
+            raise Conflict(N_("This person is already registered: search for them instead."),
                            field="email")
     else:
         person = Person(participant_code=registrations.unique_participant_code(), name=name,

@@ -16,7 +16,7 @@ from jobbforum.codes import new_secret_token
 from jobbforum.extensions import db
 from jobbforum.models import Device, Event, StaffUser, utcnow
 from jobbforum.services import audit
-from jobbforum.services.errors import InvalidInput, NotFound
+from jobbforum.services.errors import InvalidInput, N_, NotFound
 
 #: Longest accepted gate name (the column's length).
 MAX_GATE_LENGTH = 80
@@ -33,7 +33,8 @@ def create_device(event: Event, gate: str, *, actor: StaffUser | None = None,
     """Create a device for ``event`` at ``gate``; returns it and its token (shown once, never stored)."""
     gate = " ".join(gate.split())
     if not gate or len(gate) > MAX_GATE_LENGTH:
-        raise InvalidInput(f"Give the gate a name of 1–{MAX_GATE_LENGTH} characters.", field="gate")
+        raise InvalidInput(N_("Give the gate a name of 1–%(max)s characters."), field="gate",
+                           max=MAX_GATE_LENGTH)
     token = new_secret_token()
     device = Device(event_id=event.id, gate=gate, token_hash=hash_token(token))
     db.session.add(device)
@@ -84,7 +85,7 @@ def authenticate(token: str) -> Device | None:
 def get_device(event: Event, device_id: int) -> Device:
     device = db.session.get(Device, device_id)
     if device is None or device.event_id != event.id:
-        raise NotFound("No such device.")
+        raise NotFound(N_("No such device."))
     return device
 
 

@@ -18,7 +18,7 @@ from jobbforum.models import (
     StaffUser,
 )
 from jobbforum.services import audit
-from jobbforum.services.errors import Conflict, InvalidInput, NotFound
+from jobbforum.services.errors import Conflict, InvalidInput, N_, NotFound
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -38,14 +38,14 @@ def slugify(text: str) -> str:
 def get_event(slug: str) -> Event:
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
     if event is None:
-        raise NotFound(f"No event {slug!r}.")
+        raise NotFound(N_("No event '%(slug)s'."), slug=slug)
     return event
 
 
 def get_round(slug: str) -> ProgrammeRound:
     programme_round = db.session.scalar(sa.select(ProgrammeRound).where(ProgrammeRound.slug == slug))
     if programme_round is None:
-        raise NotFound(f"No programme round {slug!r}.")
+        raise NotFound(N_("No programme round '%(slug)s'."), slug=slug)
     return programme_round
 
 
@@ -55,14 +55,14 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 def _validate_event(data: dict[str, Any]) -> None:
     if not SLUG_RE.match(data["slug"] or ""):
-        raise InvalidInput("The short name may contain only a–z, 0–9 and hyphens.", field="slug")
+        raise InvalidInput(N_("The short name may contain only a–z, 0–9 and hyphens."), field="slug")
     if data["ends_at"] <= data["starts_at"]:
-        raise InvalidInput("The event must end after it starts.", field="ends_at")
+        raise InvalidInput(N_("The event must end after it starts."), field="ends_at")
     opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
     if opens and closes and closes <= opens:
-        raise InvalidInput("Registration must close after it opens.", field="registration_closes_at")
+        raise InvalidInput(N_("Registration must close after it opens."), field="registration_closes_at")
     if data.get("capacity") is not None and data["capacity"] < 1:
-        raise InvalidInput("Capacity must be at least 1, or empty for no limit.", field="capacity")
+        raise InvalidInput(N_("Capacity must be at least 1, or empty for no limit."), field="capacity")
 
 
 def ensure_entrance_list(event: Event) -> CheckInList:
@@ -91,7 +91,7 @@ def create_event(
     data.setdefault("slug", slugify(data.get("title", "")))
     _validate_event(data)
     if db.session.scalar(sa.select(Event.id).where(Event.slug == data["slug"])) is not None:
-        raise Conflict("Another event already uses this short name.", field="slug")
+        raise Conflict(N_("Another event already uses this short name."), field="slug")
     event = Event(**data)
     event.rounds = list(rounds or [])
     db.session.add(event)
@@ -117,7 +117,7 @@ def update_event(
     if data["slug"] != event.slug and db.session.scalar(
         sa.select(Event.id).where(Event.slug == data["slug"])
     ) is not None:
-        raise Conflict("Another event already uses this short name.", field="slug")
+        raise Conflict(N_("Another event already uses this short name."), field="slug")
     for key, value in changes.items():
         setattr(event, key, value)
     round_change = {}
@@ -137,9 +137,9 @@ def update_event(
 
 def _validate_round(data: dict[str, Any]) -> None:
     if not SLUG_RE.match(data["slug"] or ""):
-        raise InvalidInput("The short name may contain only a–z, 0–9 and hyphens.", field="slug")
+        raise InvalidInput(N_("The short name may contain only a–z, 0–9 and hyphens."), field="slug")
     if data["ends_on"] < data["starts_on"]:
-        raise InvalidInput("The round must end after it starts.", field="ends_on")
+        raise InvalidInput(N_("The round must end after it starts."), field="ends_on")
 
 
 def create_round(*, actor: StaffUser | None, actor_label: str = "", **data: Any) -> ProgrammeRound:
@@ -147,7 +147,7 @@ def create_round(*, actor: StaffUser | None, actor_label: str = "", **data: Any)
     data.setdefault("slug", slugify(data.get("name", "")))
     _validate_round(data)
     if db.session.scalar(sa.select(ProgrammeRound.id).where(ProgrammeRound.slug == data["slug"])):
-        raise Conflict("Another round already uses this short name.", field="slug")
+        raise Conflict(N_("Another round already uses this short name."), field="slug")
     programme_round = ProgrammeRound(**data)
     db.session.add(programme_round)
     db.session.flush()
@@ -164,7 +164,7 @@ def update_round(programme_round: ProgrammeRound, *, actor: StaffUser | None, ac
     if data["slug"] != programme_round.slug and db.session.scalar(
         sa.select(ProgrammeRound.id).where(ProgrammeRound.slug == data["slug"])
     ):
-        raise Conflict("Another round already uses this short name.", field="slug")
+        raise Conflict(N_("Another round already uses this short name."), field="slug")
     for key, value in changes.items():
         setattr(programme_round, key, value)
     db.session.flush()

@@ -18,7 +18,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from jobbforum.i18n import lazy_text as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, load_only, selectinload
 
@@ -42,7 +41,7 @@ from jobbforum.models import (
     utcnow,
 )
 from jobbforum.services import audit, links, orgnumber, tickets
-from jobbforum.services.errors import Conflict, DomainError, InvalidInput, NotFound
+from jobbforum.services.errors import Conflict, DomainError, InvalidInput, N_, NotFound
 
 #: What an exhibitor can offer at the booth (stored keys; labels live in the UI).
 OFFERS = ("jobs", "internships", "education", "career_advice", "union_info", "mentoring")
@@ -76,18 +75,21 @@ class RegistrationClosed(DomainError):
 
     code = "registration_closed"
     http_status = 403
+    message = N_("Registration and changes for this event are closed.")
 
 
 class AlreadyRegistered(Conflict):
     """This organisation is already registered for this event."""
 
     code = "already_registered"
+    message = N_("This organisation is already registered for this event.")
 
 
 class BoothsFull(Conflict):
     """Every booth is taken."""
 
     code = "booths_full"
+    message = N_("Every booth is taken.")
 
 
 @dataclass
@@ -134,7 +136,7 @@ class ExhibitorFilter:
                 return None
             if value not in allowed:
                 if strict:
-                    raise InvalidInput(f"Unknown value for {name!r}.", field=name)
+                    raise InvalidInput(N_("Unknown value for '%(name)s'."), field=name, name=name)
                 return None
             return value
 
@@ -179,7 +181,7 @@ def is_open_for_exhibitors(event: Event, now: datetime | None = None) -> bool:
 def get_exhibitor(event: Event, exhibitor_id: int) -> ExhibitorRegistration:
     found = db.session.get(ExhibitorRegistration, exhibitor_id)
     if found is None or found.event_id != event.id:
-        raise NotFound(_l("No such exhibitor."))
+        raise NotFound(N_("No such exhibitor."))
     return found
 
 
@@ -187,7 +189,7 @@ def get_public_exhibitor(event: Event, exhibitor_id: int) -> ExhibitorRegistrati
     """An approved exhibitor of a published or closed event (what anyone may see)."""
     found = get_exhibitor(event, exhibitor_id)
     if found.status is not ExhibitorStatus.approved or event.status is EventStatus.draft:
-        raise NotFound(_l("No such exhibitor."))
+        raise NotFound(N_("No such exhibitor."))
     return found
 
 
@@ -241,23 +243,23 @@ def _clean(details: ExhibitorDetails) -> ExhibitorDetails:
     problem (the form has already shown field-level messages for the rest)."""
     details.name = " ".join(details.name.split())
     if not details.name:
-        raise InvalidInput(_l("Write the organisation's name."), field="name")
+        raise InvalidInput(N_("Write the organisation's name."), field="name")
     details.org_number = orgnumber.normalise(details.org_number) if details.org_number.strip() else ""
     details.website = details.website.strip()
     if details.website and not re.match(r"^https?://[^\s/]+\.[^\s]+$", details.website, re.I):
-        raise InvalidInput(_l("Write the web address in full, starting with https://."), field="website")
+        raise InvalidInput(N_("Write the web address in full, starting with https://."), field="website")
     details.description_sv = details.description_sv.strip()
     details.description_en = details.description_en.strip()
     if not (details.description_sv or details.description_en):
-        raise InvalidInput(_l("Describe the organisation in Swedish or English (or both)."),
+        raise InvalidInput(N_("Describe the organisation in Swedish or English (or both)."),
                            field="description_sv")
     for name, allowed in (("offers", OFFERS), ("languages", BOOTH_LANGUAGES), ("needs", NEEDS)):
         values = list(dict.fromkeys(getattr(details, name)))
         if any(v not in allowed for v in values):
-            raise InvalidInput(_l("Choose from the list."), field=name)
+            raise InvalidInput(N_("Choose from the list."), field=name)
         setattr(details, name, values)
     if not 1 <= details.booth_staff_count <= MAX_BOOTH_STAFF:
-        raise InvalidInput(_l("Booth staff: between 1 and %(max)s people.", max=MAX_BOOTH_STAFF),
+        raise InvalidInput(N_("Booth staff: between 1 and %(max)s people."), max=MAX_BOOTH_STAFF,
                            field="booth_staff_count")
     details.contact_name = " ".join(details.contact_name.split())
     details.contact_email = details.contact_email.strip().lower()
@@ -270,7 +272,7 @@ def _sectors(ids: Sequence[int]) -> list[Sector]:
         return []
     found = list(db.session.scalars(sa.select(Sector).where(Sector.id.in_(set(ids)))))
     if len(found) != len(set(ids)):
-        raise InvalidInput(_l("Choose from the list."), field="sectors")
+        raise InvalidInput(N_("Choose from the list."), field="sectors")
     return found
 
 
@@ -308,7 +310,7 @@ def register_exhibitor(event: Event, details: ExhibitorDetails, *, staff_names: 
     """
     now = now or utcnow()
     if not is_open_for_exhibitors(event, now):
-        raise RegistrationClosed(_l("Exhibitor registration for this event is closed."))
+        raise RegistrationClosed(N_("Exhibitor registration for this event is closed."))
     details = _clean(details)
     names = _clean_staff_names(staff_names, details.booth_staff_count)
     sectors = _sectors(details.sector_ids)
@@ -360,15 +362,15 @@ def renew_link(exhibitor: ExhibitorRegistration, *, actor: StaffUser | None,
 def _already_registered(organisation: Organisation | None) -> AlreadyRegistered:
     name = organisation.name if organisation is not None else ""
     return AlreadyRegistered(
-        _l("%(name)s is already registered for this event. Use the link in the confirmation "
-           "email to change the registration, or contact the organisers.", name=name),
+        N_("%(name)s is already registered for this event. Use the link in the confirmation "
+           "email to change the registration, or contact the organisers."), name=name,
         field="org_number" if organisation is not None and organisation.org_number else "name")
 
 
 def _clean_staff_names(names: Sequence[str], count: int) -> list[str]:
     cleaned = [" ".join(n.split())[:200] for n in names if n and n.strip()]
     if len(cleaned) > count:
-        raise InvalidInput(_l("You named more booth staff than the number of booth staff."),
+        raise InvalidInput(N_("You named more booth staff than the number of booth staff."),
                            field="booth_staff_names")
     return cleaned
 
@@ -379,11 +381,11 @@ def update_exhibitor(exhibitor: ExhibitorRegistration, details: ExhibitorDetails
     """Apply an edit. Through the private link (no ``actor``) only until the edit deadline; the
     organisation number cannot change (it identifies the organisation). Audited with a diff."""
     if actor is None and not is_open_for_exhibitors(exhibitor.event, now):
-        raise RegistrationClosed(_l("Changes for this event are closed. Contact the organisers."))
+        raise RegistrationClosed(N_("Changes for this event are closed. Contact the organisers."))
     details.org_number = ""
     details = _clean(details)
     if details.booth_staff_count < len(exhibitor.booth_staff):
-        raise InvalidInput(_l("Remove booth staff below before lowering the number."),
+        raise InvalidInput(N_("Remove booth staff below before lowering the number."),
                            field="booth_staff_count")
     before = _snapshot(exhibitor)
     organisation = exhibitor.organisation
@@ -426,12 +428,12 @@ def add_booth_staff(exhibitor: ExhibitorRegistration, name: str, *, actor: Staff
     """Add a named person to the booth staff (a registration in the ``exhibitor`` role; with a
     ticket once the exhibitor is approved). Raises the number of booth staff if needed."""
     if actor is None and not is_open_for_exhibitors(exhibitor.event, now):
-        raise RegistrationClosed(_l("Changes for this event are closed. Contact the organisers."))
+        raise RegistrationClosed(N_("Changes for this event are closed. Contact the organisers."))
     name = " ".join((name or "").split())[:200]
     if not name:
-        raise InvalidInput(_l("Write the person's name."), field="name")
+        raise InvalidInput(N_("Write the person's name."), field="name")
     if len(exhibitor.booth_staff) >= MAX_BOOTH_STAFF:
-        raise InvalidInput(_l("Booth staff: between 1 and %(max)s people.", max=MAX_BOOTH_STAFF),
+        raise InvalidInput(N_("Booth staff: between 1 and %(max)s people."), max=MAX_BOOTH_STAFF,
                            field="name")
     registration = _add_staff_person(exhibitor, name)
     exhibitor.booth_staff_count = max(exhibitor.booth_staff_count, len(exhibitor.booth_staff))
@@ -446,10 +448,10 @@ def remove_booth_staff(exhibitor: ExhibitorRegistration, registration_id: int, *
     """Remove one of *this* exhibitor's booth staff (anyone else's is :class:`NotFound`); their
     ticket stops working with the registration."""
     if actor is None and not is_open_for_exhibitors(exhibitor.event, now):
-        raise RegistrationClosed(_l("Changes for this event are closed. Contact the organisers."))
+        raise RegistrationClosed(N_("Changes for this event are closed. Contact the organisers."))
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.exhibitor_id != exhibitor.id:
-        raise NotFound(_l("No such person among your booth staff."))
+        raise NotFound(N_("No such person among your booth staff."))
     person = registration.person
     db.session.delete(registration)
     db.session.flush()
@@ -498,15 +500,15 @@ def set_status(exhibitor: ExhibitorRegistration, status: ExhibitorStatus, *, act
     """
     reason = (reason or "").strip()
     if status is ExhibitorStatus.declined and not reason:
-        raise InvalidInput(_l("Write the reason for declining; it is sent to the exhibitor."),
+        raise InvalidInput(N_("Write the reason for declining; it is sent to the exhibitor."),
                            field="reason")
     if status is exhibitor.status and reason == exhibitor.decline_reason:
         return exhibitor
     if status is ExhibitorStatus.approved and exhibitor.status is not ExhibitorStatus.approved:
         capacity = _lock_booths(exhibitor.event)
         if capacity is not None and approved_count(exhibitor.event) >= capacity:
-            raise BoothsFull(_l("All %(n)s booths are taken. Raise the booth capacity or put the "
-                                "exhibitor on the waiting list.", n=capacity))
+            raise BoothsFull(N_("All %(n)s booths are taken. Raise the booth capacity or put the "
+                                "exhibitor on the waiting list."), n=capacity)
     before = _snapshot(exhibitor)
     exhibitor.status = status
     exhibitor.decline_reason = reason if status is ExhibitorStatus.declined else ""
@@ -536,7 +538,7 @@ def assign_booth(exhibitor: ExhibitorRegistration, label: str, *, actor: StaffUs
             ExhibitorRegistration.event_id == exhibitor.event_id,
             ExhibitorRegistration.booth_label == label,
             ExhibitorRegistration.id != exhibitor.id)) is not None:
-        raise Conflict(_l("Booth %(label)s is already assigned to another exhibitor.", label=label),
+        raise Conflict(N_("Booth %(label)s is already assigned to another exhibitor."), label=label,
                        field="booth_label")
     before = _snapshot(exhibitor)
     exhibitor.booth_label = label
@@ -589,11 +591,11 @@ def set_booth_capacity(event: Event, capacity: int | None, *, actor: StaffUser |
     """Set how many exhibitors can be approved (``None``: no limit); never below the number
     already approved."""
     if capacity is not None and capacity < 1:
-        raise InvalidInput(_l("Capacity must be at least 1, or empty for no limit."), field="booth_capacity")
+        raise InvalidInput(N_("Capacity must be at least 1, or empty for no limit."), field="booth_capacity")
     approved = approved_count(event)
     if capacity is not None and capacity < approved:
-        raise Conflict(_l("%(n)s exhibitors are already approved; the capacity cannot be lower.",
-                          n=approved), field="booth_capacity")
+        raise Conflict(N_("%(n)s exhibitors are already approved; the capacity cannot be lower."),
+                       n=approved, field="booth_capacity")
     settings = settings_for(event)
     if settings.booth_capacity != capacity:
         old, settings.booth_capacity = settings.booth_capacity, capacity
@@ -612,9 +614,9 @@ def create_sector(*, slug: str, name_sv: str, name_en: str, actor: StaffUser | N
 
     slug = slug.strip()
     if not SLUG_RE.match(slug):
-        raise InvalidInput(_l("Use only a–z, 0–9 and hyphens."), field="slug")
+        raise InvalidInput(N_("Use only a–z, 0–9 and hyphens."), field="slug")
     if db.session.scalar(sa.select(Sector.id).where(Sector.slug == slug)) is not None:
-        raise Conflict(_l("Another sector already uses this short name."), field="slug")
+        raise Conflict(N_("Another sector already uses this short name."), field="slug")
     sector = Sector(slug=slug, name_sv=name_sv.strip(), name_en=name_en.strip(), active=True)
     db.session.add(sector)
     db.session.flush()

@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from jobbforum.extensions import db
 from jobbforum.models import PrivateLink, utcnow
-from jobbforum.services.errors import DomainError
+from jobbforum.services.errors import DomainError, N_
 
 _SALT = "jobbforum.private-link.v1"
 
@@ -26,6 +26,7 @@ class LinkInvalid(DomainError):
 
     code = "link_invalid"
     http_status = 404
+    message = N_("This link is not valid. Check that you copied the whole link from the email.")
 
 
 class LinkExpired(DomainError):
@@ -33,6 +34,7 @@ class LinkExpired(DomainError):
 
     code = "link_expired"
     http_status = 410
+    message = N_("This link has expired.")
 
 
 class LinkRevoked(DomainError):
@@ -40,6 +42,7 @@ class LinkRevoked(DomainError):
 
     code = "link_revoked"
     http_status = 410
+    message = N_("This link no longer works. A newer link may have been sent to you.")
 
 
 def _serializer() -> URLSafeSerializer:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from jobbforum.i18n import lazy_text as _l
 
-from jobbforum.services.errors import InvalidInput
+from jobbforum.services.errors import InvalidInput, N_
 
 _SEPARATORS = re.compile(r"[\s\-+]")
 
@@ -21,6 +20,7 @@ class OrgNumberInvalid(InvalidInput):
     """This is not a valid Swedish organisation number."""
 
     code = "org_number_invalid"
+    message = N_("This is not a valid Swedish organisation number.")
 
 
 def luhn_check_digit(digits: str) -> int:
@@ -42,15 +42,15 @@ def normalise(text: str) -> str:
     if len(digits) == 12 and digits.startswith("16"):
         digits = digits[2:]
     if not digits.isdigit() or not digits.isascii() or len(digits) != 10:
-        raise OrgNumberInvalid(_l("Write the organisation number as ten digits, NNNNNN-NNNN."),
+        raise OrgNumberInvalid(N_("Write the organisation number as ten digits, NNNNNN-NNNN."),
                                field="org_number")
     if int(digits[2]) < 2:
         raise OrgNumberInvalid(
-            _l("This looks like a personal identity number, not an organisation number. "
+            N_("This looks like a personal identity number, not an organisation number. "
                "Sole traders: leave the field empty."), field="org_number")
     if luhn_check_digit(digits[:9]) != int(digits[9]):
         raise OrgNumberInvalid(
-            _l("The organisation number's check digit does not match. Check for a typo."),
+            N_("The organisation number's check digit does not match. Check for a typo."),
             field="org_number")
     return f"{digits[:6]}-{digits[6:]}"
 

@@ -34,7 +34,7 @@ from jobbforum.models import (
     WorkshopSession,
 )
 from jobbforum.services import audit, booths, links, registrations, uploads, workshops
-from jobbforum.services.errors import NotFound
+from jobbforum.services.errors import N_, NotFound
 from jobbforum.timeutil import local_to_utc
 
 
@@ -175,7 +175,7 @@ def find_person(participant_code: str) -> Person:
     person = db.session.scalar(sa.select(Person).where(
         Person.participant_code == normalise_participant_code(participant_code)))
     if person is None:
-        raise NotFound("No person has that participant code.", field="participant_code")
+        raise NotFound(N_("No person has that participant code."), field="participant_code")
     return person
 
 

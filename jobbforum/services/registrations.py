@@ -50,7 +50,7 @@ from jobbforum.models import (
     utcnow,
 )
 from jobbforum.services import audit, links, mailer, tickets
-from jobbforum.services.errors import Conflict, DomainError, InvalidInput, NotFound
+from jobbforum.services.errors import Conflict, DomainError, InvalidInput, N_, NotFound
 
 #: Roles people choose themselves on the sign-up form (booth staff are registered by exhibitors).
 SELF_SERVICE_ROLES = (Role.participant, Role.mentor, Role.visitor)
@@ -69,6 +69,7 @@ class RegistrationClosed(DomainError):
 
     code = "registration_closed"
     http_status = 409
+    message = N_("Registration for this event is not open.")
 
 
 class EventFull(DomainError):
@@ -76,12 +77,14 @@ class EventFull(DomainError):
 
     code = "event_full"
     http_status = 409
+    message = N_("The event is full. You can join the waiting list.")
 
 
 class AlreadyRegistered(Conflict):
     """You are already registered for this event."""
 
     code = "already_registered"
+    message = N_("You are already registered for this event.")
 
 
 class UnknownParticipantCode(InvalidInput):
@@ -89,6 +92,8 @@ class UnknownParticipantCode(InvalidInput):
     leave the code empty."""
 
     code = "unknown_participant_code"
+    message = N_("We could not find this participant code with this mobile number or email. "
+                 "Check them, or leave the code empty.")
 
 
 @dataclass
@@ -129,7 +134,7 @@ def normalise_email(text: str) -> str:
     try:
         checked = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError:
-        raise InvalidInput("Write an email address like name@example.com.", field="email") from None
+        raise InvalidInput(N_("Write an email address like name@example.com."), field="email") from None
     return checked.normalized.lower()
 
 
@@ -140,7 +145,7 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise InvalidInput("Write a mobile number, like 070 123 45 67.", field="phone")
+        raise InvalidInput(N_("Write a mobile number, like 070 123 45 67."), field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -180,7 +185,7 @@ def find_person_by_phone(phone: str) -> Person | None:
 def get_registration(event: Event, registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
-        raise NotFound("No such registration.")
+        raise NotFound(N_("No such registration."))
     return registration
 
 
@@ -262,21 +267,21 @@ def ticket_url(token: str) -> str:
 def _validate(event: Event, data: SignUpData) -> tuple[str, str]:
     """Check the form data against the event; returns the normalised email and phone."""
     if data.role not in SELF_SERVICE_ROLES:
-        raise InvalidInput("Choose how you take part.", field="role")
+        raise InvalidInput(N_("Choose how you take part."), field="role")
     if not data.name.strip():
-        raise InvalidInput("Write your name.", field="name")
+        raise InvalidInput(N_("Write your name."), field="name")
     email = normalise_email(data.email) if data.email.strip() else ""
     phone = normalise_phone(data.phone) if data.phone.strip() else ""
     if not email and not phone:
-        raise InvalidInput("Write your mobile number or your email address (at least one).",
+        raise InvalidInput(N_("Write your mobile number or your email address (at least one)."),
                            field="phone")
     if data.role in ROUND_ROLES and event.rounds:
         if data.round_id not in {r.id for r in event.rounds}:
-            raise InvalidInput("Choose your programme round.", field="round_id")
+            raise InvalidInput(N_("Choose your programme round."), field="round_id")
     if data.preferred_language not in current_app.config["LANGUAGES"]:
-        raise InvalidInput("Choose a language.", field="preferred_language")
+        raise InvalidInput(N_("Choose a language."), field="preferred_language")
     if not data.consent:
-        raise InvalidInput("You need to agree so that we can register you.", field="consent")
+        raise InvalidInput(N_("You need to agree so that we can register you."), field="consent")
     return email, phone
 
 
@@ -372,7 +377,7 @@ def reissue(registration: Registration, *, actor: StaffUser | None, actor_label:
     """Give a confirmed registration a new ticket and a new private link; the old code and the old
     links stop working at once. Returns the new link's token (the caller sends it)."""
     if registration.status is not RegistrationStatus.confirmed:
-        raise Conflict("Only confirmed registrations have tickets.")
+        raise Conflict(N_("Only confirmed registrations have tickets."))
     ticket = tickets.issue_ticket(registration, actor=actor, actor_label=actor_label)
     revoked_links = links.revoke_all(LINK_PURPOSE, registration.id)
     audit.record("registration.reissued", actor=actor, actor_label=actor_label, obj=registration,
@@ -472,6 +477,6 @@ def normalise_imported_code(text: str) -> str:
     """A participant code from a roster (existing survey codes are accepted as they are)."""
     code = normalise_participant_code(text)
     if not is_acceptable_imported_code(code):
-        raise InvalidInput("A participant code has 4–16 letters A–Z and digits.",
+        raise InvalidInput(N_("A participant code has 4–16 letters A–Z and digits."),
                            field="participant_code")
     return code

@@ -30,7 +30,7 @@ from jobbforum.models import (
     StaffUser,
 )
 from jobbforum.services import audit, registrations
-from jobbforum.services.errors import DomainError, InvalidInput
+from jobbforum.services.errors import DomainError, InvalidInput, N_
 
 COLUMNS = ("name", "email", "phone", "round", "participant_code", "role")
 #: Header spellings accepted for each column (lower-cased, spaces and hyphens as underscores).
@@ -59,12 +59,14 @@ class RosterUnreadable(DomainError):
     """The file could not be read. Upload a CSV file (UTF-8) or an Excel file (.xlsx)."""
 
     code = "roster_unreadable"
+    message = N_("The file could not be read. Upload a CSV file (UTF-8) or an Excel file (.xlsx).")
 
 
 class RosterInvalid(DomainError):
     """Some rows are not valid; nothing was imported."""
 
     code = "roster_invalid"
+    message = N_("Some rows are not valid; nothing was imported.")
 
     def __init__(self, report: RosterReport) -> None:
         super().__init__(report=report)
@@ -209,7 +211,7 @@ def _check_row(row: RosterRow, rounds: dict[str, ProgrammeRound], event_round_id
             try:
                 normalised = normalise(values[column])
             except InvalidInput as error:
-                row.errors.append(f"{_(error.message)} ({values[column]})")
+                row.errors.append(f"{error.text()} ({values[column]})")
             else:
                 setattr(row, "code" if column == "participant_code" else column, normalised)
     if not values["email"] and not values["phone"]:

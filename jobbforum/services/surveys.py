@@ -70,9 +70,11 @@ class SurveyImportError(DomainError):
 
     code = "invalid_survey"
     http_status = 400
+    message = N_("The survey file has errors; nothing was imported.")
 
     def __init__(self, preview: ImportPreview) -> None:
-        super().__init__(f"{len(preview.errors)} error(s) in the file; nothing was imported.")
+        super().__init__(N_("%(count)s error(s) in the file; nothing was imported."),
+                         count=len(preview.errors))
         self.preview = preview
 
 
@@ -81,10 +83,11 @@ class ReplaceNeedsConfirmation(DomainError):
 
     code = "replace_needs_confirmation"
     http_status = 409
+    message = N_("The file would replace stored responses; confirm to replace them.")
 
     def __init__(self, preview: ImportPreview) -> None:
-        super().__init__(f"{len(preview.changed)} stored response(s) would be replaced; "
-                         "confirm to replace them.")
+        super().__init__(N_("%(count)s stored response(s) would be replaced; confirm to replace them."),
+                         count=len(preview.changed))
         self.preview = preview
 
 
@@ -208,7 +211,7 @@ def load_staged(token: str, directory: Path) -> tuple[bytes, str]:
     if _TOKEN_RE.match(token or ""):
         for path in directory.glob(f"{token}.*.upload"):
             return path.read_bytes(), path.name.removesuffix(".upload")
-    raise NotFound("The uploaded file is no longer available; upload it again.")
+    raise NotFound(N_("The uploaded file is no longer available; upload it again."))
 
 
 def discard_staged(token: str, directory: Path) -> None:

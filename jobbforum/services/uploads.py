@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import IO
 
 from flask import current_app
-from jobbforum.i18n import lazy_text as _l
 from PIL import Image, ImageOps
 
-from jobbforum.services.errors import InvalidInput
+from jobbforum.services.errors import InvalidInput, N_
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 #: Declared pixels allowed before decoding (24 megapixels: any real logo or photo is smaller).
@@ -46,6 +45,7 @@ class UploadRejected(InvalidInput):
     """This file cannot be used."""
 
     code = "upload_rejected"
+    message = N_("This file cannot be used.")
 
 
 class StorageFull(InvalidInput):
@@ -53,6 +53,7 @@ class StorageFull(InvalidInput):
 
     code = "storage_full"
     http_status = 507
+    message = N_("The server could not store the file (its disk is full or not writable).")
 
 
 def _sniff(head: bytes) -> str | None:
@@ -73,7 +74,7 @@ def read_limited(stream: IO[bytes], max_bytes: int, *, field: str) -> bytes:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise UploadRejected(
-            _l("The file is too large. The limit is %(mb)s MB.", mb=f"{max_bytes / 1024 / 1024:g}"),
+            N_("The file is too large. The limit is %(mb)s MB."), mb=f"{max_bytes / 1024 / 1024:g}",
             field=field)
     return data
 
@@ -81,14 +82,14 @@ def read_limited(stream: IO[bytes], max_bytes: int, *, field: str) -> bytes:
 def check_image(data: bytes, *, field: str = "logo", max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Decode ``data`` as a PNG or JPEG under the guards above; returns the loaded image."""
     if not data:
-        raise UploadRejected(_l("The file is empty."), field=field)
+        raise UploadRejected(N_("The file is empty."), field=field)
     kind = _sniff(data[:16])
     if kind is None:
         if _looks_like_svg(data[:1024]):
             raise UploadRejected(
-                _l("SVG images are not accepted. Upload the logo as a PNG or JPEG file."), field=field)
+                N_("SVG images are not accepted. Upload the logo as a PNG or JPEG file."), field=field)
         raise UploadRejected(
-            _l("Only PNG and JPEG images are accepted. This file is something else, whatever its "
+            N_("Only PNG and JPEG images are accepted. This file is something else, whatever its "
                "name says."), field=field)
     try:
         with warnings.catch_warnings():
@@ -97,15 +98,15 @@ def check_image(data: bytes, *, field: str = "logo", max_pixels: int = MAX_PIXEL
             width, height = image.size
             if width < 1 or height < 1 or width * height > max_pixels:
                 raise UploadRejected(
-                    _l("The image has too many pixels (%(w)s × %(h)s). Make it smaller.", w=width,
-                       h=height), field=field)
+                    N_("The image has too many pixels (%(w)s × %(h)s). Make it smaller."), w=width,
+                    h=height, field=field)
             image.load()
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected(_l("The image has too many pixels. Make it smaller."), field=field) from None
+        raise UploadRejected(N_("The image has too many pixels. Make it smaller."), field=field) from None
     except (OSError, SyntaxError, ValueError):
-        raise UploadRejected(_l("The image file is damaged or incomplete."), field=field) from None
+        raise UploadRejected(N_("The image file is damaged or incomplete."), field=field) from None
     image.format_hint = kind  # type: ignore[attr-defined]
     return image
 
@@ -158,7 +159,7 @@ def save_image(stream: IO[bytes], *, kind: str = "logos", field: str = "logo",
     except OSError as error:  # ENOSPC, EDQUOT, EROFS, EACCES …: say so, keep what was typed
         temporary.unlink(missing_ok=True)
         current_app.logger.error("Could not store an upload in %s: %s", directory, error)
-        raise StorageFull(_l("The file could not be saved because the server's storage is "
+        raise StorageFull(N_("The file could not be saved because the server's storage is "
                              "full. Try again later, or continue without the file."),
                           field=field) from None
     return name

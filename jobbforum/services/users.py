@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from jobbforum.extensions import db
 from jobbforum.models import StaffRole, StaffUser, utcnow
 from jobbforum.services import audit
-from jobbforum.services.errors import AccountLocked, Conflict, InvalidCredentials, InvalidInput
+from jobbforum.services.errors import AccountLocked, Conflict, InvalidCredentials, InvalidInput, N_
 
 MIN_PASSWORD_LENGTH = 10
 #: How many of the most common breached passwords are refused.
@@ -37,12 +37,12 @@ def check_password_policy(password: str) -> None:
     """NIST SP 800-63B: a minimum length and no commonly breached passwords; no composition
     rules (no "one digit and one capital"), which only make passwords harder to remember."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(N_("The password must be at least %(min)s characters."), min=MIN_PASSWORD_LENGTH)
     if len(password) > 256:
-        raise InvalidInput("The password must be at most 256 characters.")
+        raise InvalidInput(N_("The password must be at most 256 characters."))
     if password.lower() in _common_passwords():
-        raise InvalidInput("This password is one of the most common ones in data breaches. "
-                           "Choose another, for example a few unrelated words.")
+        raise InvalidInput(N_("This password is one of the most common ones in data breaches. "
+                           "Choose another, for example a few unrelated words."))
 
 
 def find_user(email: str) -> StaffUser | None:
@@ -55,10 +55,10 @@ def create_user(
     """Create a staff account; raises :class:`Conflict` if the email is taken."""
     email = email.strip().lower()
     if "@" not in email:
-        raise InvalidInput("Enter a valid email address.")
+        raise InvalidInput(N_("Enter a valid email address."))
     check_password_policy(password)
     if find_user(email) is not None:
-        raise Conflict(f"A staff account with the email {email} already exists.")
+        raise Conflict(N_("A staff account with the email %(email)s already exists."), email=email)
     user = StaffUser(email=email, password_hash=hash_password(password), role=role)
     db.session.add(user)
     db.session.flush()

@@ -39,13 +39,15 @@ from jobbforum.models import (
 from jobbforum.services import audit
 from jobbforum.services import workshops as ws
 from jobbforum.services.assignment import AssignmentPlan, Candidate, SeatOffer, solve_assignment
-from jobbforum.services.errors import Conflict, InvalidInput
+from jobbforum.services.errors import Conflict, InvalidInput, N_
 
 
 class PlanChanged(Conflict):
     """Bookings or preferences changed since the preview. Look at the new preview and confirm again."""
 
     code = "plan_changed"
+    message = N_("Bookings or preferences changed since the preview. Look at the new preview "
+                 "and confirm again.")
 
 
 @dataclass
@@ -75,7 +77,7 @@ class Preview:
 def preview(programme_round: ProgrammeRound, theme: Theme) -> Preview:
     """Compute the plan for ``theme`` in ``programme_round``; changes nothing."""
     if theme is Theme.other:
-        raise InvalidInput("Choose kick-off, interview, networking or mentor training.",
+        raise InvalidInput(N_("Choose kick-off, interview, networking or mentor training."),
                            field="theme")
     sessions = ws.list_sessions(round_id=programme_round.id, theme=theme)
     counts = ws.seat_counts(s.id for s in sessions)

@@ -76,7 +76,7 @@ from jobbforum.models import (
     utcnow,
 )
 from jobbforum.services import audit, links, mailer, tickets
-from jobbforum.services.errors import Conflict, DomainError, InvalidInput, NotFound
+from jobbforum.services.errors import Conflict, DomainError, InvalidInput, N_, NotFound
 from jobbforum.timeutil import utc_to_local
 
 #: Themes people book (``other`` sessions are booked too but not counted as indicators).
@@ -106,12 +106,15 @@ class AlreadyBooked(Conflict):
     """You already have a booking for this theme. Cancel it first to choose another session."""
 
     code = "already_booked"
+    message = N_("You already have a booking for this theme. Cancel it first to choose "
+                 "another session.")
 
 
 class OverlappingBooking(Conflict):
     """You are already booked into a session at the same time."""
 
     code = "overlapping_booking"
+    message = N_("You are already booked into a session at the same time.")
 
 
 class NotForYou(DomainError):
@@ -119,6 +122,7 @@ class NotForYou(DomainError):
 
     code = "not_for_you"
     http_status = 403
+    message = N_("This session is not open to you.")
 
 
 class CancelTooLate(DomainError):
@@ -126,6 +130,7 @@ class CancelTooLate(DomainError):
 
     code = "cancel_too_late"
     http_status = 409
+    message = N_("It is too late to cancel this booking. Please contact the programme staff.")
 
 
 class PreferencesOnly(DomainError):
@@ -133,6 +138,8 @@ class PreferencesOnly(DomainError):
 
     code = "preferences_only"
     http_status = 409
+    message = N_("For this theme, rank the sessions instead: everyone is placed at once "
+                 "afterwards.")
 
 
 class UnconfirmedConflicts(DomainError):
@@ -140,6 +147,7 @@ class UnconfirmedConflicts(DomainError):
 
     code = "unconfirmed_conflicts"
     http_status = 409
+    message = N_("The session has conflicts. Check them and confirm to save anyway.")
 
     def __init__(self, conflicts: list[SessionConflict]) -> None:
         super().__init__()
@@ -156,7 +164,7 @@ def list_rooms() -> list[Room]:
 def get_room(room_id: int) -> Room:
     room = db.session.get(Room, room_id)
     if room is None:
-        raise NotFound("No such room.")
+        raise NotFound(N_("No such room."))
     return room
 
 
@@ -164,7 +172,7 @@ def save_room(room: Room | None, *, actor: StaffUser | None, actor_label: str = 
               **data: Any) -> Room:
     """Create (``room=None``) or update a room; audited with the diff."""
     if data.get("capacity") is not None and data["capacity"] < 1:
-        raise InvalidInput("Capacity must be at least 1.", field="capacity")
+        raise InvalidInput(N_("Capacity must be at least 1."), field="capacity")
     before = _snapshot(room, ROOM_FIELDS) if room else {}
     if room is None:
         room = Room(**data)
@@ -195,7 +203,7 @@ class SessionConflict:
 def get_session(session_id: int) -> WorkshopSession:
     session = db.session.get(WorkshopSession, session_id)
     if session is None:
-        raise NotFound("No such session.")
+        raise NotFound(N_("No such session."))
     return session
 
 
@@ -290,13 +298,13 @@ def save_session(session: WorkshopSession | None, *, actor: StaffUser | None,
     full = {**(_snapshot(session, SESSION_FIELDS) if session else {}), **data}
     full.setdefault("facilitator", "")
     if not rounds:
-        raise InvalidInput("Choose at least one programme round.", field="rounds")
+        raise InvalidInput(N_("Choose at least one programme round."), field="rounds")
     if full["ends_at"] <= full["starts_at"]:
-        raise InvalidInput("The session must end after it starts.", field="ends_at")
+        raise InvalidInput(N_("The session must end after it starts."), field="ends_at")
     if full["capacity"] < 1:
-        raise InvalidInput("Capacity must be at least 1.", field="capacity")
+        raise InvalidInput(N_("Capacity must be at least 1."), field="capacity")
     if db.session.get(Room, full["room_id"]) is None:
-        raise InvalidInput("Choose a room.", field="room_id")
+        raise InvalidInput(N_("Choose a room."), field="room_id")
     conflicts = check_session(full, session_id=session.id if session else None)
     if conflicts and not confirm_conflicts:
         raise UnconfirmedConflicts(conflicts)
@@ -507,11 +515,11 @@ def book_session(person: Person, session: WorkshopSession, *, actor: StaffUser |
         if role not in AUDIENCE_ROLES[session.audience]:
             raise NotForYou()
         if session.starts_at <= utcnow():
-            raise NotForYou("This session has already started.")
+            raise NotForYou(N_("This session has already started."))
         if collects_preferences(person.round_id, session.theme):
             raise PreferencesOnly()
     if override_capacity and actor is None:
-        raise InvalidInput("Only coordinators can override the capacity.")
+        raise InvalidInput(N_("Only coordinators can override the capacity."))
     current = active_booking(person, session.theme)
     if current is not None:
         if current.session_id == session.id:
@@ -519,8 +527,8 @@ def book_session(person: Person, session: WorkshopSession, *, actor: StaffUser |
         raise AlreadyBooked()
     clash = _overlap_for(person, session)
     if clash is not None:
-        raise OverlappingBooking(_("You are already booked into %(other)s at the same time.",
-                                   other=session_label(clash)))
+        raise OverlappingBooking(N_("You are already booked into %(other)s at the same time."),
+                                 other=session_label(clash))
     has_seat = _booked_count(session.id) < session.capacity or override_capacity
     booking = place(person, session,
                     BookingStatus.booked if has_seat else BookingStatus.waitlisted, role)
@@ -606,7 +614,7 @@ def move_booking(booking: Booking, target: WorkshopSession, *, actor: StaffUser,
     """Coordinator: move a person from their session to ``target`` (a seat, or the waiting list
     when full unless ``override_capacity``); the freed seat goes to the old waiting list."""
     if booking.session_id == target.id:
-        raise InvalidInput("The person is already in that session.", field="target")
+        raise InvalidInput(N_("The person is already in that session."), field="target")
     person = booking.person
     first, second = sorted([booking.session_id, target.id])
     lock_session(first)
@@ -723,7 +731,7 @@ def set_preferences(person: Person, theme: Theme, session_ids: Sequence[int]) ->
     """Replace the person's ranking for ``theme`` (best first; duplicates and sessions that are
     not open to them are refused)."""
     if len(set(session_ids)) != len(session_ids):
-        raise InvalidInput("Choose each session only once.", field="preferences")
+        raise InvalidInput(N_("Choose each session only once."), field="preferences")
     allowed = {s.id for c in booking_overview(person) if c.theme is theme for s in c.sessions}
     if not set(session_ids) <= allowed:
         raise NotForYou()
@@ -792,7 +800,7 @@ def forget_feed(person: Person) -> int:
 def person_for_feed(secret: str) -> Person:
     feed = db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.secret == secret))
     if feed is None:
-        raise NotFound("No such calendar.")
+        raise NotFound(N_("No such calendar."))
     return db.session.get(Person, feed.person_id)  # type: ignore[return-value]
 
 
@@ -868,6 +876,7 @@ class UnknownBadge(DomainError):
 
     code = "unknown_badge"
     http_status = 404
+    message = N_("This code is not a valid ticket.")
 
 
 class NotBookedHere(DomainError):
@@ -875,6 +884,7 @@ class NotBookedHere(DomainError):
 
     code = "not_booked_here"
     http_status = 409
+    message = N_("This person is not booked into this session.")
 
 
 def check_in_badge(session: WorkshopSession, code: str, *, actor: StaffUser | None,
@@ -888,7 +898,7 @@ def check_in_badge(session: WorkshopSession, code: str, *, actor: StaffUser | No
     person = ticket.registration.person
     if person.id not in {b.person_id for b in session_bookings(session)
                          if b.status is BookingStatus.booked}:
-        raise NotBookedHere(_("%(name)s is not booked into this session.", name=person.name))
+        raise NotBookedHere(N_("%(name)s is not booked into this session."), name=person.name)
     record_roll_call(session, [{"person_id": person.id, "present": True}], actor=actor,
                      actor_label=actor_label, gate=gate)
     return person
@@ -1016,7 +1026,7 @@ def find_person(participant_code: str) -> Person:
     person = db.session.scalar(sa.select(Person).where(
         Person.participant_code == normalise_participant_code(participant_code)))
     if person is None:
-        raise NotFound("No person has that participant code.", field="participant_code")
+        raise NotFound(N_("No person has that participant code."), field="participant_code")
     return person
 
 
@@ -1024,5 +1034,5 @@ def get_booking(booking_id: int, *, person: Person | None = None) -> Booking:
     """A booking by id; with ``person``, only one of theirs (else :class:`NotFound`)."""
     booking = db.session.get(Booking, booking_id)
     if booking is None or (person is not None and booking.person_id != person.id):
-        raise NotFound("No such booking.")
+        raise NotFound(N_("No such booking."))
     return booking
