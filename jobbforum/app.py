@@ -152,16 +152,26 @@ def _register_blueprints(app: Flask) -> None:
 PRIVATE_LINK_ARGUMENTS = frozenset({"token", "secret"})
 
 
+def _private_link_limit() -> str:
+    from flask import current_app
+
+    return str(current_app.config.get("PRIVATE_LINK_RATE_LIMIT", "30 per minute"))
+
+
+def _failed_lookup(response: Any) -> bool:
+    return bool(response.status_code == 404)
+
+
 def _limit_private_links(app: Flask) -> None:
     """Throttle guessing private links: every route with a ``<token>``/``<secret>`` shares one
     limit per address, counting only failed look-ups (404), so a person using their own link is
-    never slowed down. Found from the URL map, so a new link route is covered without a change."""
+    never slowed down. Found from the URL map, so a new link route is covered without a change.
 
-    def limit() -> str:
-        return str(app.config.get("PRIVATE_LINK_RATE_LIMIT", "30 per minute"))
-
-    throttle = limiter.shared_limit(limit, scope="private-link",
-                                    deduct_when=lambda response: response.status_code == 404)
+    The limiter is one object for every app made in the process (tests, the CLI): the limit's
+    provider and condition are module functions, so registering it for another app adds the same
+    limit again (a set keeps one) instead of counting each look-up once more per app."""
+    throttle = limiter.shared_limit(_private_link_limit, scope="private-link",
+                                    deduct_when=_failed_lookup)
     for rule in app.url_map.iter_rules():
         if PRIVATE_LINK_ARGUMENTS & set(rule.arguments):
             app.view_functions[rule.endpoint] = throttle(app.view_functions[rule.endpoint])

@@ -112,3 +112,23 @@ def test_checkin_keeps_working_when_the_limit_storage_fails(
                                       headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.get_json()["status"] == "ok"
     assert "Rate-limit storage unavailable" in caplog.text
+
+
+def test_more_apps_in_one_process_do_not_count_a_guess_twice(app: Any, client: Any, db: Any,
+                                                            rate_limits: None) -> None:
+    """The limiter is shared by every app the process makes (tests, CLI, benchmarks): making
+    more apps must not register the private-link limit again, or each guess would count twice."""
+    from jobbforum.app import create_app
+    from jobbforum.extensions import limiter
+
+    for _ in range(3):
+        create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                    "INSTANCE_PATH": app.instance_path, "SECRET_KEY": "another-app-" + "z" * 40,
+                    "TESTING": True, "PRIVATE_LINK_RATE_LIMIT": "5 per minute"})
+    limiter.enabled = True  # making an app re-reads RATELIMIT_ENABLED
+    app.config["PRIVATE_LINK_RATE_LIMIT"] = "5 per minute"
+    try:
+        statuses = hammer(lambda: client.get("/t/guess"), 7)
+    finally:
+        app.config.pop("PRIVATE_LINK_RATE_LIMIT")
+    assert statuses == [404] * 5 + [429] * 2
