@@ -230,6 +230,7 @@ def _wants_json() -> bool:
 
 def _register_error_handlers(app: Flask) -> None:
     from flask import jsonify, make_response, render_template
+    from werkzeug.http import http_date
 
     from jobbforum.services.errors import DomainError
 
@@ -250,9 +251,8 @@ def _register_error_handlers(app: Flask) -> None:
                                          error.description or ""))
         retry_after = getattr(error, "retry_after", None)  # 429 and 503 may say when to retry
         if retry_after is not None and "Retry-After" not in response.headers:
-            response.headers["Retry-After"] = str(
-                retry_after if isinstance(retry_after, int) else retry_after.strftime(
-                    "%a, %d %b %Y %H:%M:%S GMT"))
+            response.headers["Retry-After"] = (str(retry_after) if isinstance(retry_after, int)
+                                               else http_date(retry_after))
         return response
 
     @app.errorhandler(DomainError)

@@ -132,3 +132,26 @@ def test_more_apps_in_one_process_do_not_count_a_guess_twice(app: Any, client: A
     finally:
         app.config.pop("PRIVATE_LINK_RATE_LIMIT")
     assert statuses == [404] * 5 + [429] * 2
+
+
+def test_checkin_limit_counts_under_the_configured_key_prefix(
+        app: Any, make_ticket: Any, make_device: Any, rate_limits: None) -> None:
+    """Two deployments sharing one Redis keep their counters apart by RATELIMIT_KEY_PREFIX."""
+    ticket = make_ticket()
+    event = ticket.registration.event
+    _device, token = make_device(event)
+    client = app.test_client()
+
+    def scan() -> Any:
+        return client.post(f"/api/v1/events/{event.slug}/checkin", json={"code": "NOPE"},
+                           headers={"Authorization": f"Bearer {token}"})
+
+    app.config.update(CHECKIN_RATE_LIMIT="2 per minute", RATELIMIT_KEY_PREFIX="fair-a")
+    try:
+        first = hammer(scan, 3)
+        app.config["RATELIMIT_KEY_PREFIX"] = "fair-b"
+        second = hammer(scan, 3)
+    finally:
+        app.config.pop("CHECKIN_RATE_LIMIT")
+        app.config.pop("RATELIMIT_KEY_PREFIX")
+    assert first == second == [200, 200, 429]

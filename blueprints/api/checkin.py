@@ -79,11 +79,14 @@ def throttled(limit: Callable[[], str], scope: str) -> Callable[[Any], Any]:
         @functools.wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
             if limiter.enabled:
-                item, key = _parsed(limit()), _principal_key()
+                item = _parsed(limit())
+                keys = [scope, _principal_key()]
+                if prefix := current_app.config.get("RATELIMIT_KEY_PREFIX"):
+                    keys.insert(0, prefix)  # deployments sharing one Redis keep apart
                 try:
-                    allowed = limiter.limiter.hit(item, scope, key)
+                    allowed = limiter.limiter.hit(item, *keys)
                     reset = (None if allowed
-                             else limiter.limiter.get_window_stats(item, scope, key).reset_time)
+                             else limiter.limiter.get_window_stats(item, *keys).reset_time)
                 except Exception:  # noqa: BLE001 - storage down: fail open, loudly
                     log.warning("Rate-limit storage unavailable for %s", scope, exc_info=True)
                     allowed, reset = True, None
@@ -215,7 +218,7 @@ def checkin_redeem(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/events/<slug>/checkin/<int:checkin_id>/undo")
-@throttled(_checkin_limit, "checkin")
+@throttled(_checkin_limit, "checkin-undo")
 def checkin_undo(slug: str, checkin_id: int):  # type: ignore[no-untyped-def]
     """Undo a check-in.
     ---

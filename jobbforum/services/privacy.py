@@ -205,6 +205,7 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
         counts["private_links"] = (
             links.forget(registrations.LINK_PURPOSE, [r.id for r in person.registrations])
             + links.forget(workshops.LINK_PURPOSE, [person.id]))
+        counts["calendar_feeds"] = workshops.forget_feed(person)
         db.session.delete(person)
         counts["people"] = 1
     else:
