@@ -7,7 +7,6 @@ skipped where missing, except under CI=true, where a missing tool fails the test
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets
 import shutil
@@ -46,6 +45,7 @@ from jobbforum.documents.qr import (
     qr_png,
     qr_svg,
 )
+from tests.conftest import skip_or_fail
 
 ARABIC_NAME = "محمد الأحمد"
 TIGRINYA_NAME = "ሃብቶም ተስፋይ"
@@ -68,10 +68,7 @@ def need(tool: str) -> str:
     """Path of a command-line tool; skip without it, but fail under CI=true."""
     path = shutil.which(tool)
     if path is None:
-        message = f"{tool} is not installed (poppler-utils / zbar-tools)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"{tool} is not installed (poppler-utils / zbar-tools)")
     return path
 
 
