@@ -14,15 +14,6 @@ def hammer(send: Any, times: int) -> list[int]:
     return [send().status_code for _ in range(times)]
 
 
-@pytest.fixture()
-def client(app: Any) -> Any:
-    """A test client with an address of its own (documentation range), so that no other request
-    from 127.0.0.1 in the same test run (a live server's page, say) counts against its limits."""
-    test_client = app.test_client()
-    test_client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
-    return test_client
-
-
 def test_login_is_limited(client: Any, rate_limits: None) -> None:
     statuses = hammer(lambda: client.post("/login", data={"email": "a@example.org",
                                                           "password": "wrong password"}), 12)
