@@ -90,6 +90,7 @@ def test_database_down_is_a_clear_503(app: Any, target: dict[str, Any], monkeypa
         raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
 
     monkeypatch.setattr(checkin, "redeem", down)
+    monkeypatch.setattr(checkin, "redeem_by_device_token", down)
     response = app.test_client().post(
         f"/api/v1/events/{target['slug']}/checkin", json={"code": target["code"]},
         headers={"Authorization": f"Bearer {target['token']}"})

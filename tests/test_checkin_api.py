@@ -65,8 +65,26 @@ def test_access(app, client, db, make_ticket, make_event, make_device, make_staf
     # A device works only for its own event.
     _d, other_token = make_device(make_event())
     assert post(client, event.slug, body, other_token).status_code == 403
+    assert post(client, "no-such-event", body, other_token).status_code == 404
+    assert post(client, event.slug, {"code": 5}, other_token).status_code == 403  # before 400
+    assert post(client, event.slug, {"code": 5}, "not-a-token").status_code == 401
+    assert post(client, event.slug, body, "x" * 129).status_code == 401
+    for answer in (post(client, event.slug, body, t) for t in (other_token, "not-a-token")):
+        assert answer.get_json() == {"status": "error",
+                                     "reason": "forbidden" if answer.status_code == 403
+                                     else "unauthorized"}
     assert client.get(f"/api/v1/events/{event.slug}/checkin/search?q=Pe",
                       headers=bearer(other_token)).status_code == 403
+    # A device's scans show when it was last seen (at most once a minute, not on every scan).
+    seen_device, seen_token = make_device(event)
+    assert seen_device.last_seen_at is None
+    post(client, event.slug, {"code": "unknown"}, seen_token)
+    db.session.expire_all()
+    first_seen = db.session.get(type(seen_device), seen_device.id).last_seen_at
+    assert first_seen is not None
+    post(client, event.slug, {"code": "unknown"}, seen_token)
+    db.session.expire_all()
+    assert db.session.get(type(seen_device), seen_device.id).last_seen_at == first_seen
     # A revoked device stops at once.
     device, token = make_device(event)
     devices.revoke_device(device)

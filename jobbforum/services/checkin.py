@@ -38,7 +38,14 @@ from jobbforum.models import (
 )
 from jobbforum.models.checkins import roles_admit
 from jobbforum.services import audit, tickets
-from jobbforum.services.errors import Conflict, InvalidInput, N_, NotFound
+from jobbforum.services.errors import (
+    N_,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
 
 OK = "ok"
 ALREADY = "already_checked_in"
@@ -312,14 +319,81 @@ def redeem(
     * Roles: a list admits only its ``allowed_roles`` (``not_allowed`` otherwise, even forced).
 
     Raises :class:`NotFound` for an unknown list and :class:`InvalidInput` for a bad nonce.
-    Flushes; the caller commits (which releases the row lock). Kept to four statements for a
-    new scan (list and nonce, ticket, check-in, scan log): a door with a queue is waiting.
+    Flushes; the caller commits (which releases the row lock). On PostgreSQL the whole scan is
+    one statement, the database function ``jobbforum_checkin_redeem`` (one round trip: a door
+    with a queue is waiting), atomic on its own; on SQLite the same rules run in Python
+    (:func:`_redeem_step_by_step`). Every service test runs on both; a PostgreSQL test plays
+    the same scans through both and compares answers and rows.
     """
+    nonce = _clean_nonce(nonce)
+    db.session.flush()  # the statements below read the tables directly
+    gate = (gate or (device.gate if device else ""))[:80]
+    run = _redeem_in_one_statement if _in_one_statement() else _redeem_step_by_step
+    return run(event, code, registration_id=registration_id, list_name=list_name, nonce=nonce,
+               gate=gate, scanned_at=scanned_at, force=force, device=device, staff=staff)
+
+
+def redeem_by_device_token(
+    token: str,
+    slug: str,
+    code: str | None = None,
+    *,
+    registration_id: int | None = None,
+    list_name: str = ENTRANCE,
+    nonce: str | None = None,
+    gate: str = "",
+    scanned_at: datetime | None = None,
+    force: bool = False,
+) -> Result:
+    """:func:`redeem` for a door device known only by its bearer token, on the event ``slug``.
+
+    Authenticates the device as :func:`devices.authenticate` does; raises :class:`Unauthorized`
+    (unknown or revoked token), :class:`NotFound` (no such event) or :class:`Forbidden` (another
+    event's device). On PostgreSQL authentication and scan are the same single statement.
+    """
+    from jobbforum.services import devices, events
+
+    if not _in_one_statement():
+        device = devices.authenticate(token)
+        if device is None:
+            raise Unauthorized()
+        if device.event.slug != slug:
+            events.get_event(slug)  # NotFound for an unknown event, else:
+            raise Forbidden()
+        return redeem(device.event, code, registration_id=registration_id, list_name=list_name,
+                      nonce=nonce, gate=gate, scanned_at=scanned_at, force=force, device=device)
+    if not token or len(token) > devices.MAX_TOKEN_LENGTH:
+        raise Unauthorized()
+    nonce = _clean_nonce(nonce)
+    db.session.flush()
+    try:
+        return _redeem_in_one_statement(
+            None, code, registration_id=registration_id, list_name=list_name, nonce=nonce,
+            gate=gate[:80], scanned_at=scanned_at, force=force, device=None, staff=None,
+            token_hash=devices.hash_token(token), slug=slug)
+    except Forbidden:
+        events.get_event(slug)  # NotFound for an unknown event
+        raise
+
+
+def _clean_nonce(nonce: str | None) -> str | None:
     if nonce is not None:
         nonce = nonce.strip()
         if not nonce or len(nonce) > MAX_NONCE_LENGTH:
             raise InvalidInput(N_("The nonce must be 1–64 characters."), field="nonce")
-    db.session.flush()  # the statements below read the tables directly
+    return nonce
+
+
+def _in_one_statement() -> bool:
+    """Whether :func:`redeem` runs as the database function (PostgreSQL) or in Python (SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _redeem_step_by_step(event: Event, code: str | None, *, registration_id: int | None,
+                         list_name: str, nonce: str | None, gate: str,
+                         scanned_at: datetime | None, force: bool, device: Device | None,
+                         staff: StaffUser | None) -> Result:
+    """:func:`redeem` in Python, a statement at a time (SQLite, which serialises writers)."""
     checkin_list, prior = _list_and_prior_answer(event, list_name, nonce)
     if prior is not None:
         return prior
@@ -328,7 +402,6 @@ def redeem(
             raise NotFound(N_("No check-in list with that name for this event."))
         entrance = get_list(event, ENTRANCE)
         checkin_list = _ListRow(entrance.id, entrance.name, entrance.allowed_roles)
-    gate = (gate or (device.gate if device else ""))[:80]
     ticket = _locked_ticket(code, registration_id)
     result, flagged = _decide(event, checkin_list, ticket, force=force, gate=gate,
                               scanned_at=scanned_at, device=device, staff=staff, nonce=nonce)
@@ -345,6 +418,58 @@ def redeem(
         # The same nonce arrived twice at once and the other request won: answer as it did.
         return _prior_for_nonce(event, nonce)
     return result
+
+
+_REDEEM = sa.select(sa.column("o_error"), sa.column("o_answer", sa.JSON)).select_from(
+    sa.func.jobbforum_checkin_redeem(
+        *(sa.bindparam(name, type_=type_) for name, type_ in (
+            ("event_id", sa.Integer), ("list", sa.String), ("nonce", sa.String),
+            ("code", sa.String), ("registration_id", sa.Integer), ("gate", sa.String),
+            ("scanned_at", sa.DateTime(timezone=True)), ("force", sa.Boolean),
+            ("device_id", sa.Integer), ("staff_id", sa.Integer), ("actor_label", sa.String),
+            ("token_hash", sa.String), ("slug", sa.String), ("last_seen_every", sa.Interval)))))
+
+
+def _redeem_in_one_statement(event: Event | None, code: str | None, *,
+                             registration_id: int | None, list_name: str, nonce: str | None,
+                             gate: str, scanned_at: datetime | None, force: bool,
+                             device: Device | None, staff: StaffUser | None,
+                             token_hash: str | None = None, slug: str | None = None) -> Result:
+    """:func:`redeem` on PostgreSQL: the whole scan is the server function
+    ``jobbforum_checkin_redeem`` (migration c4a1d2e5f601), the same rules in one statement, so it
+    is atomic on its own (a caller may run it in autocommit) and costs one round trip. Given a
+    device token's hash and the event's slug instead of ``event``, it authenticates the device
+    in the same statement."""
+    from jobbforum.services.devices import LAST_SEEN_RESOLUTION
+    from jobbforum.services.events import get_event
+
+    if registration_id is None:
+        code = tickets.normalise_scanned_code(code or "")
+        if not code or len(code) > tickets.MAX_CODE_LENGTH:
+            code = None  # unknown_code, but still logged against the nonce
+    list_ok = list_name.isprintable() and len(list_name) <= MAX_LIST_NAME_LENGTH
+    params = {"event_id": event.id if event else None, "list": list_name if list_ok else "",
+              "nonce": nonce, "code": code, "registration_id": registration_id, "gate": gate,
+              "scanned_at": scanned_at, "force": force,
+              "device_id": device.id if device else None, "staff_id": staff.id if staff else None,
+              "actor_label": staff.email if staff else f"device:{gate}",
+              "token_hash": token_hash, "slug": slug, "last_seen_every": LAST_SEEN_RESOLUTION}
+    # On the session's connection, as Core (no ORM work to do for a function's answer).
+    error, answer = db.session.connection().execute(_REDEEM, params).one()
+    if error == "no_list" and list_name == ENTRANCE:
+        get_list(event or get_event(slug or ""), ENTRANCE)  # made on demand; then once more
+        error, answer = db.session.connection().execute(_REDEEM, params).one()
+    if error is None:
+        return Result.from_json(answer)
+    if error == "unauthorized":
+        raise Unauthorized()
+    if error == "forbidden":
+        raise Forbidden()
+    if error == "no_list":
+        raise NotFound(N_("No check-in list with that name for this event."))
+    if error == "nonce_other_event":
+        raise InvalidInput(N_("This nonce was already used for another event."), field="nonce")
+    raise InvalidInput(N_("This nonce was already used for another scan."), field="nonce")
 
 
 def _decide(event: Event, checkin_list: _ListRow, ticket: _TicketRow | None, *, force: bool,

@@ -20,6 +20,8 @@ from jobbforum.services.errors import InvalidInput, N_, NotFound
 
 #: Longest accepted gate name (the column's length).
 MAX_GATE_LENGTH = 80
+#: Longer bearer tokens are refused unread.
+MAX_TOKEN_LENGTH = 128
 #: ``last_seen_at`` is refreshed at most this often (not on every scan: it would cost a write).
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -66,13 +68,17 @@ def rotate_token(device: Device, *, actor: StaffUser | None = None, actor_label:
     return token
 
 
+# Built once: every scan at a door starts here.
+_BY_TOKEN_HASH = (sa.select(Device).options(joinedload(Device.event, innerjoin=True))
+                  .where(Device.token_hash == sa.bindparam("token_hash")))
+
+
 def authenticate(token: str) -> Device | None:
     """The active device whose token this is (its event loaded), or ``None`` (unknown, revoked
     or malformed token)."""
-    if not token or len(token) > 128:
+    if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    device = db.session.scalar(sa.select(Device).options(joinedload(Device.event, innerjoin=True))
-                               .where(Device.token_hash == hash_token(token)))
+    device = db.session.scalar(_BY_TOKEN_HASH, {"token_hash": hash_token(token)})
     if device is None or device.revoked_at is not None:
         return None
     now = utcnow()

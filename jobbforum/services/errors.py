@@ -95,3 +95,19 @@ class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     http_status = 401
     message = N_("Wrong email or password.")
+
+
+class Unauthorized(DomainError):
+    """No valid credentials (e.g. an unknown or revoked device token)."""
+
+    code = "unauthorized"
+    http_status = 401
+    message = N_("Sign in, or use a valid device token.")
+
+
+class Forbidden(DomainError):
+    """Valid credentials that do not allow this (e.g. another event's device)."""
+
+    code = "forbidden"
+    http_status = 403
+    message = N_("You are not allowed to do this.")
