@@ -125,9 +125,13 @@ def select_locale() -> str:
 
 
 def _init_extensions(app: Flask) -> None:
+    from jobbforum.dbpool import ping_when_idle
     from jobbforum.services import users
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_when_idle(engine, float(app.config["DB_PING_AFTER_IDLE_SECONDS"]))
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

@@ -42,6 +42,7 @@ ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "JOBBFORUM_LOGIN_RATE_LIMIT": ("LOGIN_RATE_LIMIT", str),
     "JOBBFORUM_RETENTION_DAYS": ("RETENTION_DAYS", int),
     "JOBBFORUM_BOOTH_RETENTION_DAYS": ("BOOTH_RETENTION_DAYS", int),
+    "JOBBFORUM_DB_PING_AFTER_IDLE_SECONDS": ("DB_PING_AFTER_IDLE_SECONDS", float),
 }
 
 
@@ -49,7 +50,9 @@ def defaults(instance_path: Path) -> dict[str, Any]:
     """Settings used when neither the environment nor overrides say otherwise."""
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'jobbforum.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # A pooled connection idle longer than this is pinged before use (jobbforum/dbpool.py).
+        "DB_PING_AFTER_IDLE_SECONDS": 10.0,
         "SECRET_KEY": None,
         "MAIL_URL": None,  # None: write .eml files to instance/outbox/
         "MAIL_SENDER": "Jobbforum <no-reply@jobbforum.localhost>",

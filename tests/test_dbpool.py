@@ -1,0 +1,76 @@
+"""Pooled connections are pinged before use only after sitting idle (jobbforum/dbpool.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from jobbforum.dbpool import ping_when_idle
+
+
+@pytest.fixture()
+def engine(db_url: str) -> Any:
+    engine = sa.create_engine(db_url, pool_size=1, max_overflow=0)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def pings(engine: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = engine.dialect.do_ping
+
+    def counted(dbapi_connection: Any) -> bool:
+        calls.append(1)
+        return real(dbapi_connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    return calls
+
+
+def test_a_busy_connection_is_not_pinged(engine, pings):
+    ping_when_idle(engine, idle_seconds=60)
+    for _ in range(5):
+        with engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT 1")) == 1
+    assert pings == []
+
+
+def test_an_idle_connection_is_pinged(engine, pings):
+    ping_when_idle(engine, idle_seconds=0)
+    for _ in range(3):
+        with engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT 1")) == 1
+    assert len(pings) == 3
+
+
+@pytest.mark.postgres_only
+def test_a_connection_closed_while_idle_is_replaced(engine, pings):
+    """The server ends the pooled connection (as a restart or idle timeout does): after the
+    idle time the ping notices and the pool opens a new one; the caller sees nothing."""
+    ping_when_idle(engine, idle_seconds=0)
+    with engine.connect() as conn:
+        first = conn.scalar(sa.text("SELECT pg_backend_pid()"))
+    with sa.create_engine(engine.url, poolclass=sa.pool.NullPool).connect() as admin:
+        assert admin.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT pg_backend_pid()")) != first
+    assert pings
+
+
+@pytest.mark.postgres_only
+def test_a_connection_closed_while_busy_fails_once_then_recovers(engine, pings):
+    """Within the idle time there is no ping: the first statement on the dead connection fails
+    (the app answers 503, retryable) and the pool replaces it for the next request."""
+    ping_when_idle(engine, idle_seconds=60)
+    with engine.connect() as conn:
+        first = conn.scalar(sa.text("SELECT pg_backend_pid()"))
+    with sa.create_engine(engine.url, poolclass=sa.pool.NullPool).connect() as admin:
+        admin.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    with pytest.raises(sa.exc.OperationalError), engine.connect() as conn:
+        conn.scalar(sa.text("SELECT 1"))
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT pg_backend_pid()")) != first
+    assert pings == []
