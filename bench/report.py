@@ -28,6 +28,11 @@ def _checkin(f: dict[str, Any]) -> list[Row]:
          f"no-op JSON endpoint {n['rps']:.0f} req/s (ratio {f['ratio_checkin_to_noop']:.2f}×)",
          f"≥ {f['goal_ratio']}× no-op, p99 ≤ {f['goal_p99_ms']:.0f} ms", f["meets_goals"]),
     ]
+    door = f.get("at_door_pace")
+    if door:
+        rows.append(("Door check-in at a door's pace: 16 scanners × 10 scans/s",
+                     f"p50 {door['p50_ms']:.1f} ms, p99 {door['p99_ms']:.1f} ms",
+                     f"{door['requests']} scans", "–", None))
     browser = f.get("browser_scan_to_result")
     if browser:
         rows.append(("Scanner page: hand-scanner input → result on screen (Chromium)",

@@ -11,6 +11,8 @@ RESULTS = {
     "checkin": {"noop": {"rps": 2000.0}, "checkin": {"rps": 500.0, "p50_ms": 20.0, "p99_ms": 60.0},
                 "ratio_checkin_to_noop": 0.25, "goal_ratio": 0.4, "goal_p99_ms": 25.0,
                 "meets_goals": False,
+                "at_door_pace": {"scans_per_s": 160, "requests": 320, "p50_ms": 4.0,
+                                 "p99_ms": 12.0},
                 "browser_scan_to_result": {"scans": 20, "p50_ms": 30.0, "max_ms": 90.0,
                                            "goal_ms": 300.0}},
     "exhibitors": {"exhibitors": 300, "database": "sqlite", "ping": {"p50_ms": 0.5},
@@ -38,7 +40,8 @@ def _document() -> dict:
 def test_every_benchmark_has_a_row_with_goal_and_verdict():
     text = report.table(_document())
     rows = [line for line in text.splitlines() if line.startswith("| ") and "Benchmark" not in line]
-    assert len(rows) == len(RESULTS) + 1  # the check-in benchmark has a browser row too
+    assert len(rows) == len(RESULTS) + 2  # the check-in benchmark has door-pace and browser rows
+    assert "p50 4.0 ms, p99 12.0 ms" in text
     assert set(report.ROWS) == set(RESULTS)
     assert "0.25×" in text and "**no**" in text  # an unmet goal is shown as such
     assert "67.2%" in text and "56.8%" in text
