@@ -3,10 +3,11 @@
 SQLAlchemy's ``pool_pre_ping`` costs a round trip to the database on every checkout, that is on
 every request. A connection given back to the pool moments ago is as good as its last statement;
 one that sat idle may have been closed meanwhile (a database restart, an idle timeout, a proxy).
-So a connection is pinged only after :data:`DEFAULT_IDLE_SECONDS` idle, and the pool replaces one
-that fails the ping. A restart while connections are in use is still caught: the first statement
-on a dead connection fails, SQLAlchemy then replaces every older connection of the pool, and the
-request answers 503 ``database_unavailable`` (retryable; the scanner queues and replays).
+So a connection is pinged only after :data:`DEFAULT_IDLE_SECONDS` idle; when the ping fails the
+pool replaces that connection and every older one. A restart while connections are in use is
+still caught: the first statement on a dead connection fails, SQLAlchemy then replaces every
+older connection of the pool, and that request answers 503 ``database_unavailable``
+(retryable; the scanner queues and replays).
 """
 
 from __future__ import annotations
@@ -41,5 +42,6 @@ def ping_when_idle(engine: sa.Engine, idle_seconds: float = DEFAULT_IDLE_SECONDS
         try:
             dialect.do_ping(dbapi_connection)
         except dialect.loaded_dbapi.Error as error:
-            # The pool discards this connection and checks out (or opens) another.
-            raise sa.exc.DisconnectionError(str(error)) from error
+            # As pool_pre_ping does: the pool discards this connection and every older one
+            # (the server they talked to has gone), then opens a new one for this checkout.
+            raise sa.exc.InvalidatePoolError(str(error)) from error

@@ -68,6 +68,11 @@ def test_access(app, client, db, make_ticket, make_event, make_device, make_staf
     assert post(client, "no-such-event", body, other_token).status_code == 404
     assert post(client, event.slug, {"code": 5}, other_token).status_code == 403  # before 400
     assert post(client, event.slug, {"code": 5}, "not-a-token").status_code == 401
+    for nonce in ("", "   "):  # refused as bad input, but only after the credentials
+        bad_nonce = {"code": ticket.code, "nonce": nonce}
+        assert post(client, event.slug, bad_nonce, "not-a-token").status_code == 401
+        assert post(client, event.slug, bad_nonce, other_token).status_code == 403
+        assert post(client, "no-such-event", bad_nonce, other_token).status_code == 404
     assert post(client, event.slug, body, "x" * 129).status_code == 401
     for answer in (post(client, event.slug, body, t) for t in (other_token, "not-a-token")):
         assert answer.get_json() == {"status": "error",
@@ -229,3 +234,48 @@ def test_openapi_documents_checkin(client, db):
                              "not_allowed"}
     for path in ("stats", "search", "codes", "{checkin_id}/undo"):
         assert f"/events/{{slug}}/checkin/{path}" in paths
+
+
+@pytest.mark.postgres_only
+def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_device):
+    """On PostgreSQL a device's scan is one atomic statement, sent in autocommit (no BEGIN and
+    COMMIT round trips); the connection goes back to the pool in transaction mode again."""
+    import threading
+
+    from jobbforum.extensions import db as _db
+
+    ticket = make_ticket()
+    _device, token = make_device(ticket.registration.event)
+    slug, code = ticket.registration.event.slug, ticket.code
+    statements: list[tuple[bool, str]] = []
+    returned: list[bool] = []
+
+    def before(conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append((conn.connection.dbapi_connection.autocommit, statement))
+
+    def checked_in(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        if dbapi_connection is not None:
+            returned.append(dbapi_connection.autocommit)
+
+    answers = []
+
+    def request() -> None:  # its own app context, as a request in gunicorn has
+        client = app.test_client()
+        answers.append(post(client, slug, {"code": code, "nonce": "own-1"}, token).get_json())
+        answers.append(post(client, slug, {"code": code, "list": "nope"}, token).status_code)
+
+    sa.event.listen(_db.engine, "before_cursor_execute", before)
+    sa.event.listen(_db.engine, "checkin", checked_in)
+    try:
+        worker = threading.Thread(target=request)
+        worker.start()
+        worker.join(30)
+    finally:
+        sa.event.remove(_db.engine, "before_cursor_execute", before)
+        sa.event.remove(_db.engine, "checkin", checked_in)
+    assert answers[0]["status"] == "ok" and answers[1] == 404
+    redeems = [auto for auto, sql in statements if "jobbforum_checkin_redeem" in sql]
+    assert redeems == [True, True]
+    assert returned and not any(returned)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1

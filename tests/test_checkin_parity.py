@@ -155,3 +155,60 @@ def test_database_function_and_python_agree(db, make_event, make_ticket, make_de
         "unknown_code", "wrong_event", "revoked", "revoked", "not_allowed", "ok", "ok",
         "already_checked_in", "ok", "unknown_code", "unknown_code", "NotFound", "InvalidInput"]
     assert in_database["audit"] and in_database["scans"][-1]["flagged"] is False
+
+
+def play_device(db: Any, make_event: Any, make_ticket: Any, make_device: Any,
+                tag: str) -> tuple[list[Any], bool]:
+    """A door device's scans by token (authentication included): answers or errors, and
+    whether the device was marked as seen."""
+    from jobbforum.models import Device
+    from jobbforum.services import devices
+
+    event, other = make_event(), make_event()
+    device, token = make_device(event, gate="North")
+    _other_device, other_token = make_device(other, gate="Other")
+    revoked, revoked_token = make_device(event, gate="Revoked")
+    devices.revoke_device(revoked)
+    ticket = make_ticket(event=event, name="Amina")
+    # An older event without its entrance list: it is made on the first scan.
+    db.session.execute(sa.delete(CheckInList).where(CheckInList.event_id == event.id))
+    db.session.commit()
+    checkin.redeem(other, "nothing", nonce=f"{tag}-shared")
+    db.session.commit()
+    answers: list[Any] = []
+    for use, slug, scan in [
+        (token, event.slug, dict(code=ticket.code, nonce=f"{tag}-1")),
+        (token, event.slug, dict(code=ticket.code, nonce=f"{tag}-1", gate="South")),
+        (token, event.slug, dict(code=ticket.code, nonce=f"{tag}-shared")),
+        (token, event.slug, dict(code=ticket.code, nonce="  ")),
+        (revoked_token, event.slug, dict(code=ticket.code)),
+        (other_token, event.slug, dict(code=ticket.code)),
+        (other_token, "no-such-event", dict(code=ticket.code)),
+        (other_token, event.slug, dict(code=ticket.code, nonce="")),
+        ("not-a-token", event.slug, dict(code=ticket.code)),
+        ("x" * 200, event.slug, dict(code=ticket.code)),
+        (token, event.slug, dict(code=ticket.code, list_name="bad\x07name")),
+        (token, event.slug, dict(code=ticket.code, gate="", nonce=f"{tag}-2")),
+    ]:
+        try:
+            answer = checkin.redeem_by_device_token(use, slug, **scan).as_json()
+            db.session.commit()
+            answers.append({k: v for k, v in answer.items()
+                            if k not in ("checked_in_at", "first_checked_in_at", "checkin_id")})
+        except DomainError as error:
+            db.session.rollback()
+            answers.append(type(error).__name__)
+    db.session.expire_all()
+    return answers, db.session.get(Device, device.id).last_seen_at is not None
+
+
+def test_device_scans_agree(db, make_event, make_ticket, make_device, monkeypatch):
+    in_database = play_device(db, make_event, make_ticket, make_device, "sql")
+    monkeypatch.setattr(checkin, "_in_one_statement", lambda: False)
+    in_python = play_device(db, make_event, make_ticket, make_device, "py")
+    assert in_database == in_python
+    answers, seen = in_database
+    assert seen and [a if isinstance(a, str) else a["status"] for a in answers] == [
+        "ok", "ok", "InvalidInput", "InvalidInput", "Unauthorized", "Forbidden", "NotFound",
+        "Forbidden", "Unauthorized", "Unauthorized", "NotFound", "already_checked_in"]
+    assert answers[1]["gate"] == "North"  # the retry got the first answer

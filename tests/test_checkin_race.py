@@ -116,3 +116,26 @@ def test_control_without_the_guard_duplicates(app, db, make_ticket, big_pool):
         assert Counter(answers)["ok"] == rows
     finally:
         unguarded.drop(_db.engine)
+
+
+@pytest.mark.postgres_only
+def test_first_scans_at_once_make_one_entrance_list(app, db, make_ticket, big_pool):
+    """An event without its entrance list (an older one) gets it on the first scan, also when
+    the first scans come at once: one list, every scan answered."""
+    from jobbforum.models import CheckInList
+
+    ticket = make_ticket()
+    event = ticket.registration.event
+    slug, code, event_id = event.slug, ticket.code, event.id
+    db.session.execute(sa.delete(CheckInList).where(CheckInList.event_id == event_id))
+    db.session.commit()
+
+    def scan(_i: int) -> str:
+        result = checkin.redeem(events.get_event(slug), code, nonce=str(uuid.uuid4()))
+        _db.session.commit()
+        return result.status
+
+    answers = run_at_once(app, scan)
+    assert Counter(answers) == {"ok": 1, "already_checked_in": THREADS - 1}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckInList).where(
+        CheckInList.event_id == event_id)) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -74,3 +75,25 @@ def test_a_connection_closed_while_busy_fails_once_then_recovers(engine, pings):
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT pg_backend_pid()")) != first
     assert pings == []
+
+
+@pytest.mark.postgres_only
+def test_a_failed_ping_replaces_the_older_connections_too(db_url, pings):
+    """A restart seen by one idle connection's ping retires the whole pool (as pool_pre_ping
+    does), so a connection used moments before the restart is not handed out dead."""
+    engine = sa.create_engine(db_url, pool_size=2, max_overflow=0)
+    try:
+        ping_when_idle(engine, idle_seconds=0.5)
+        first, second = engine.connect(), engine.connect()
+        pids = [c.scalar(sa.text("SELECT pg_backend_pid()")) for c in (first, second)]
+        first.close()
+        time.sleep(0.7)
+        second.close()  # back in the pool just now: no ping for it
+        with sa.create_engine(db_url, poolclass=sa.pool.NullPool).connect() as admin:
+            for pid in pids:  # as a restart of PostgreSQL would
+                admin.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with engine.connect() as a, engine.connect() as b:
+            assert {a.scalar(sa.text("SELECT pg_backend_pid()")),
+                    b.scalar(sa.text("SELECT pg_backend_pid()"))}.isdisjoint(pids)
+    finally:
+        engine.dispose()

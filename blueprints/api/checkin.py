@@ -132,6 +132,13 @@ def _text(data: dict[str, Any], key: str, max_length: int, default: str | None =
     return value
 
 
+def _nonce(data: dict[str, Any]) -> str | None:
+    nonce = _text(data, "nonce", checkin.MAX_NONCE_LENGTH, None)
+    if nonce is not None and not nonce.strip():
+        raise InvalidInput("'nonce' must not be empty.")
+    return nonce
+
+
 def _parse_redeem(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("Send a JSON object.")
@@ -157,7 +164,7 @@ def _parse_redeem(data: Any) -> dict[str, Any]:
             raise InvalidInput("'scanned_at' needs a UTC offset.")
     return dict(code=code if registration_id is None else None, registration_id=registration_id,
                 list_name=_text(data, "list", 80, ENTRANCE) or ENTRANCE,
-                nonce=_text(data, "nonce", checkin.MAX_NONCE_LENGTH, None),
+                nonce=_nonce(data),
                 gate=_text(data, "gate", 80, "") or "", scanned_at=when, force=force)
 
 
@@ -210,9 +217,10 @@ def checkin_redeem(slug: str):  # type: ignore[no-untyped-def]
         "404": {description: Unknown event or list, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "429": {description: Too many requests, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
     """
-    if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
         # There a scan is one atomic statement (see checkin.redeem): without a transaction
-        # around it the request saves the BEGIN and COMMIT round trips.
+        # around it the request saves the BEGIN and COMMIT round trips. (A staff scan has
+        # already read its user in a transaction, which is as correct, one round trip more.)
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     token = _bearer()
     try:

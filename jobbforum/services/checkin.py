@@ -238,7 +238,7 @@ def _insert_unless_conflict_statement(dialect: str, table: sa.Table) -> sa.Inser
     return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
-def _insert_unless_conflict(table: sa.Table, values: dict[str, Any]) -> int | None:
+def insert_unless_conflict(table: sa.Table, values: dict[str, Any]) -> int | None:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the new row's id, or ``None`` when a
     unique constraint already holds such a row. One round trip, and no savepoint needed."""
     statement = _insert_unless_conflict_statement(db.session.get_bind().dialect.name, table)
@@ -354,17 +354,16 @@ def redeem_by_device_token(
     from jobbforum.services import devices, events
 
     if not _in_one_statement():
-        device = devices.authenticate(token)
-        if device is None:
-            raise Unauthorized()
-        if device.event.slug != slug:
-            events.get_event(slug)  # NotFound for an unknown event, else:
-            raise Forbidden()
+        device = _device_for(token, slug)
         return redeem(device.event, code, registration_id=registration_id, list_name=list_name,
                       nonce=nonce, gate=gate, scanned_at=scanned_at, force=force, device=device)
     if not token or len(token) > devices.MAX_TOKEN_LENGTH:
         raise Unauthorized()
-    nonce = _clean_nonce(nonce)
+    try:
+        nonce = _clean_nonce(nonce)
+    except InvalidInput:
+        _device_for(token, slug)  # a caller without the right to scan hears that first
+        raise
     db.session.flush()
     try:
         return _redeem_in_one_statement(
@@ -374,6 +373,19 @@ def redeem_by_device_token(
     except Forbidden:
         events.get_event(slug)  # NotFound for an unknown event
         raise
+
+
+def _device_for(token: str, slug: str) -> Device:
+    """The active device of the event ``slug`` with this token (see :func:`redeem_by_device_token`)."""
+    from jobbforum.services import devices, events
+
+    device = devices.authenticate(token)
+    if device is None:
+        raise Unauthorized()
+    if device.event.slug != slug:
+        events.get_event(slug)  # NotFound for an unknown event, else:
+        raise Forbidden()
+    return device
 
 
 def _clean_nonce(nonce: str | None) -> str | None:
@@ -407,7 +419,7 @@ def _redeem_step_by_step(event: Event, code: str | None, *, registration_id: int
                               scanned_at=scanned_at, device=device, staff=staff, nonce=nonce)
     if nonce is None:
         return result
-    scan_id = _insert_unless_conflict(_SCANS, dict(
+    scan_id = insert_unless_conflict(_SCANS, dict(
         event_id=event.id, list_id=checkin_list.id, nonce=nonce,
         ticket_id=ticket.id if ticket else None,
         checkin_id=result.checkin_id if result.status == OK else None,
@@ -427,7 +439,8 @@ _REDEEM = sa.select(sa.column("o_error"), sa.column("o_answer", sa.JSON)).select
             ("code", sa.String), ("registration_id", sa.Integer), ("gate", sa.String),
             ("scanned_at", sa.DateTime(timezone=True)), ("force", sa.Boolean),
             ("device_id", sa.Integer), ("staff_id", sa.Integer), ("actor_label", sa.String),
-            ("token_hash", sa.String), ("slug", sa.String), ("last_seen_every", sa.Interval)))))
+            ("token_hash", sa.String), ("slug", sa.String), ("last_seen_every", sa.Interval),
+            ("now", sa.DateTime(timezone=True))))))
 
 
 def _redeem_in_one_statement(event: Event | None, code: str | None, *,
@@ -447,13 +460,16 @@ def _redeem_in_one_statement(event: Event | None, code: str | None, *,
         code = tickets.normalise_scanned_code(code or "")
         if not code or len(code) > tickets.MAX_CODE_LENGTH:
             code = None  # unknown_code, but still logged against the nonce
+    if scanned_at is not None and scanned_at.tzinfo is None:
+        raise ValueError("scanned_at must be timezone-aware")  # as UTCDateTime refuses it
     list_ok = list_name.isprintable() and len(list_name) <= MAX_LIST_NAME_LENGTH
     params = {"event_id": event.id if event else None, "list": list_name if list_ok else "",
               "nonce": nonce, "code": code, "registration_id": registration_id, "gate": gate,
               "scanned_at": scanned_at, "force": force,
               "device_id": device.id if device else None, "staff_id": staff.id if staff else None,
               "actor_label": staff.email if staff else f"device:{gate}",
-              "token_hash": token_hash, "slug": slug, "last_seen_every": LAST_SEEN_RESOLUTION}
+              "token_hash": token_hash, "slug": slug, "last_seen_every": LAST_SEEN_RESOLUTION,
+              "now": utcnow()}
     # On the session's connection, as Core (no ORM work to do for a function's answer).
     error, answer = db.session.connection().execute(_REDEEM, params).one()
     if error == "no_list" and list_name == ENTRANCE:
@@ -488,7 +504,7 @@ def _decide(event: Event, checkin_list: _ListRow, ticket: _TicketRow | None, *, 
     if revoked and not force:
         return Result(REVOKED), False
     now = utcnow()
-    checkin_id = _insert_unless_conflict(_CHECKINS, dict(
+    checkin_id = insert_unless_conflict(_CHECKINS, dict(
         ticket_id=ticket.id, list_id=checkin_list.id, checked_in_at=now, scanned_at=scanned_at,
         gate=gate, device_id=device.id if device else None,
         staff_user_id=staff.id if staff else None, nonce=nonce, forced=force, flagged=revoked))

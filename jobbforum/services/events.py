@@ -66,16 +66,19 @@ def _validate_event(data: dict[str, Any]) -> None:
 
 
 def ensure_entrance_list(event: Event) -> CheckInList:
-    """Every event has an ``entrance`` check-in list; create it if missing."""
-    existing = db.session.scalar(
-        sa.select(CheckInList).where(CheckInList.event_id == event.id, CheckInList.name == ENTRANCE)
-    )
-    if existing is not None:
-        return existing
-    checkin_list = CheckInList(event_id=event.id, name=ENTRANCE)
-    db.session.add(checkin_list)
-    db.session.flush()
-    return checkin_list
+    """Every event has an ``entrance`` check-in list; create it if missing (two first scans at
+    once make one list: the unique name lets one insert through, the other finds it)."""
+    from jobbforum.services.checkin import insert_unless_conflict
+
+    query = sa.select(CheckInList).where(CheckInList.event_id == event.id,
+                                         CheckInList.name == ENTRANCE)
+    existing = db.session.scalar(query)
+    if existing is None:
+        db.session.flush()
+        insert_unless_conflict(CheckInList.__table__,
+                               {"event_id": event.id, "name": ENTRANCE, "allowed_roles": ""})
+        existing = db.session.scalars(query).one()
+    return existing
 
 
 def create_event(

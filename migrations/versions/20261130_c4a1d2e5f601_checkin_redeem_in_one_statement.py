@@ -28,16 +28,37 @@ down_revision = 'bcef7300e4b9'
 branch_labels = None
 depends_on = None
 
+PRIOR = r"""
+CREATE OR REPLACE FUNCTION jobbforum_checkin_prior(
+    p_nonce text, p_event_id integer, OUT o_found boolean, OUT o_error text, OUT o_answer json)
+LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+    v_scan record;
+BEGIN
+    SELECT s.event_id, s.answer AS prior_answer INTO v_scan
+      FROM checkin_scans s WHERE s.nonce = p_nonce;
+    o_found := FOUND;
+    IF o_found AND v_scan.event_id <> p_event_id THEN
+        -- Nonces are per-scan UUIDs; a clash across events is a client bug (or probing).
+        o_error := 'nonce_other_event';
+    ELSIF o_found THEN
+        o_answer := v_scan.prior_answer;
+    END IF;
+END
+$fn$
+"""
+
 FUNCTION = r"""
 CREATE OR REPLACE FUNCTION jobbforum_checkin_redeem(
     p_event_id integer, p_list text, p_nonce text, p_code text, p_registration_id integer,
     p_gate text, p_scanned_at timestamptz, p_force boolean, p_device_id integer,
     p_staff_id integer, p_actor_label text, p_token_hash text, p_slug text,
-    p_last_seen_every interval,
+    p_last_seen_every interval, p_now timestamptz,
     OUT o_error text, OUT o_answer json)
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
-    v_now timestamptz := clock_timestamp();
+    -- The app's clock, as in the Python path (the undo window is measured by it).
+    v_now timestamptz := p_now;
     v_list record;
     v_prior record;
     v_ticket record;
@@ -82,14 +103,10 @@ BEGIN
         RETURN;
     END IF;
     IF p_nonce IS NOT NULL THEN
-        SELECT s.event_id, s.answer AS prior_answer INTO v_prior
-              FROM checkin_scans s WHERE s.nonce = p_nonce;
-        IF FOUND THEN
-            IF v_prior.event_id <> p_event_id THEN
-                o_error := 'nonce_other_event';
-            ELSE
-                o_answer := v_prior.prior_answer;
-            END IF;
+        SELECT * INTO v_prior FROM jobbforum_checkin_prior(p_nonce, p_event_id);
+        IF v_prior.o_found THEN
+            o_error := v_prior.o_error;
+            o_answer := v_prior.o_answer;
             RETURN;
         END IF;
     END IF;
@@ -137,15 +154,9 @@ BEGIN
                   FROM checkins WHERE ticket_id = v_ticket.id AND list_id = v_list.id;
                 IF NOT FOUND THEN
                     -- The conflict was the nonce: the same scan, answered by another request.
-                    SELECT s.event_id, s.answer AS prior_answer INTO v_prior
-                      FROM checkin_scans s WHERE s.nonce = p_nonce;
-                    IF NOT FOUND THEN
-                        o_error := 'nonce_used';
-                    ELSIF v_prior.event_id <> p_event_id THEN
-                        o_error := 'nonce_other_event';
-                    ELSE
-                        o_answer := v_prior.prior_answer;
-                    END IF;
+                    SELECT * INTO v_prior FROM jobbforum_checkin_prior(p_nonce, p_event_id);
+                    o_error := CASE WHEN v_prior.o_found THEN v_prior.o_error ELSE 'nonce_used' END;
+                    o_answer := v_prior.o_answer;
                     RETURN;
                 END IF;
                 -- Forced: the ticket was used twice while a door was offline; staff should look.
@@ -194,16 +205,9 @@ BEGIN
     RETURNING id INTO v_scan_id;
     IF v_scan_id IS NULL THEN
         -- The same nonce arrived twice at once and the other request won: answer as it did.
-        SELECT s.event_id, s.answer AS prior_answer INTO v_prior
-              FROM checkin_scans s WHERE s.nonce = p_nonce;
-        o_answer := NULL;
-        IF NOT FOUND THEN
-            o_error := 'nonce_used';
-        ELSIF v_prior.event_id <> p_event_id THEN
-            o_error := 'nonce_other_event';
-        ELSE
-            o_answer := v_prior.prior_answer;
-        END IF;
+        SELECT * INTO v_prior FROM jobbforum_checkin_prior(p_nonce, p_event_id);
+        o_error := CASE WHEN v_prior.o_found THEN v_prior.o_error ELSE 'nonce_used' END;
+        o_answer := v_prior.o_answer;
     END IF;
 END
 $fn$
@@ -212,6 +216,7 @@ $fn$
 
 def upgrade():
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(PRIOR)
         op.execute(FUNCTION)
 
 
@@ -219,4 +224,5 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS jobbforum_checkin_redeem(integer, text, text, text, "
                    "integer, text, timestamptz, boolean, integer, integer, text, text, text, "
-                   "interval)")
+                   "interval, timestamptz)")
+        op.execute("DROP FUNCTION IF EXISTS jobbforum_checkin_prior(text, integer)")
