@@ -9,7 +9,8 @@ from bench import report
 MACHINE = {"cpu": "Test CPU", "cores": 2, "memory": "24 GiB", "python": "3.11.7"}
 RESULTS = {
     "checkin": {"noop": {"rps": 2000.0}, "checkin": {"rps": 500.0, "p50_ms": 20.0, "p99_ms": 60.0},
-                "ratio_checkin_to_noop": 0.25, "goal_ratio": 0.4, "goal_p99_ms": 25.0,
+                "ratio_checkin_to_noop": 0.25, "ratios_per_round": [0.25, 0.21, 0.3],
+                "goal_ratio": 0.4, "goal_p99_ms": 25.0,
                 "meets_goals": False,
                 "at_door_pace": {"scans_per_s": 160, "requests": 320, "p50_ms": 4.0,
                                  "p99_ms": 12.0},
@@ -44,6 +45,7 @@ def test_every_benchmark_has_a_row_with_goal_and_verdict():
     assert "p50 4.0 ms, p99 12.0 ms" in text
     assert set(report.ROWS) == set(RESULTS)
     assert "0.25×" in text and "**no**" in text  # an unmet goal is shown as such
+    assert "median of 3 rounds 0.21–0.30×" in text
     assert "67.2%" in text and "56.8%" in text
     assert "Test CPU, 2 cores, 24 GiB" in text and "2026-11-30" in text
 
