@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 LOADTEST_SECONDS ?= 300
 # make run is a local, single-user development server: debug mode, a local secret key in instance/.
-RUN_ENV := JOBBFORUM_DEBUG=1
+RUN_ENV := JOBBFORUM_DEBUG=1 JOBBFORUM_BASE_URL=$${JOBBFORUM_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test test-sqlite test-postgresql fuzz setup vendor translations compile-translations bench loadtest lint clean help
 
