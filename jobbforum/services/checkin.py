@@ -37,7 +37,7 @@ from jobbforum.models import (
     utcnow,
 )
 from jobbforum.models.checkins import roles_admit
-from jobbforum.services import audit, tickets
+from jobbforum.services import audit, devices, events, tickets
 from jobbforum.services.errors import (
     N_,
     Conflict,
@@ -127,9 +127,7 @@ def get_list(event: Event, name: str = ENTRANCE) -> CheckInList:
             CheckInList.event_id == event.id, CheckInList.name == name))
     if found is None:
         if name == ENTRANCE:
-            from jobbforum.services.events import ensure_entrance_list
-
-            return ensure_entrance_list(event)
+            return events.ensure_entrance_list(event)
         raise NotFound(N_("No check-in list with that name for this event."))
     return found
 
@@ -351,8 +349,6 @@ def redeem_by_device_token(
     (unknown or revoked token), :class:`NotFound` (no such event) or :class:`Forbidden` (another
     event's device). On PostgreSQL authentication and scan are the same single statement.
     """
-    from jobbforum.services import devices, events
-
     if not _in_one_statement():
         device = _device_for(token, slug)
         return redeem(device.event, code, registration_id=registration_id, list_name=list_name,
@@ -376,9 +372,7 @@ def redeem_by_device_token(
 
 
 def _device_for(token: str, slug: str) -> Device:
-    """The active device of the event ``slug`` with this token (see :func:`redeem_by_device_token`)."""
-    from jobbforum.services import devices, events
-
+    """The active device of the event ``slug`` with this token (:func:`redeem_by_device_token`)."""
     device = devices.authenticate(token)
     if device is None:
         raise Unauthorized()
@@ -453,9 +447,6 @@ def _redeem_in_one_statement(event: Event | None, code: str | None, *,
     is atomic on its own (a caller may run it in autocommit) and costs one round trip. Given a
     device token's hash and the event's slug instead of ``event``, it authenticates the device
     in the same statement."""
-    from jobbforum.services.devices import LAST_SEEN_RESOLUTION
-    from jobbforum.services.events import get_event
-
     if registration_id is None:
         code = tickets.normalise_scanned_code(code or "")
         if not code or len(code) > tickets.MAX_CODE_LENGTH:
@@ -468,12 +459,12 @@ def _redeem_in_one_statement(event: Event | None, code: str | None, *,
               "scanned_at": scanned_at, "force": force,
               "device_id": device.id if device else None, "staff_id": staff.id if staff else None,
               "actor_label": staff.email if staff else f"device:{gate}",
-              "token_hash": token_hash, "slug": slug, "last_seen_every": LAST_SEEN_RESOLUTION,
-              "now": utcnow()}
+              "token_hash": token_hash, "slug": slug,
+              "last_seen_every": devices.LAST_SEEN_RESOLUTION, "now": utcnow()}
     # On the session's connection, as Core (no ORM work to do for a function's answer).
     error, answer = db.session.connection().execute(_REDEEM, params).one()
     if error == "no_list" and list_name == ENTRANCE:
-        get_list(event or get_event(slug or ""), ENTRANCE)  # made on demand; then once more
+        get_list(event or events.get_event(slug or ""), ENTRANCE)  # made on demand; then once more
         error, answer = db.session.connection().execute(_REDEEM, params).one()
     if error is None:
         return Result.from_json(answer)
