@@ -10,6 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from jobbforum import ratelimits  # noqa: F401 - registers the thread-safe memory:// storage
 from jobbforum.models.base import Base
 
 db = SQLAlchemy(model_class=Base)

@@ -146,3 +146,70 @@ def test_checkin_limit_counts_under_the_configured_key_prefix(
         app.config.pop("CHECKIN_RATE_LIMIT")
         app.config.pop("RATELIMIT_KEY_PREFIX")
     assert first == second == [200, 200, 429]
+
+
+# --------------------------------------------------------------------------- memory:// under threads
+
+
+def _two_threads_count_at_once(storage_class: Any) -> list[str]:
+    """Two threads count a hit at the same moment while no expiry timer runs: both see "no
+    timer running" and put a new one in place before either starts it (the threads are held
+    where the timer is replaced, so that they interleave that way every time when nothing
+    stops the second). Returns the errors the threads raised."""
+    import threading
+
+    both_replaced = threading.Barrier(2)
+
+    class Meeting(storage_class):  # type: ignore[misc, valid-type]
+        meet = False
+
+        @property
+        def timer(self) -> Any:
+            return self.__dict__["timer"]
+
+        @timer.setter
+        def timer(self, value: Any) -> None:
+            self.__dict__["timer"] = value
+            if self.meet:
+                try:
+                    both_replaced.wait(timeout=0.5)  # the other thread, if it can get here too
+                except threading.BrokenBarrierError:
+                    pass
+
+    storage = Meeting("memory://")
+    storage.timer.join()  # the timer started at creation has run out
+    storage.meet = True
+    errors: list[str] = []
+
+    def hit() -> None:
+        try:
+            storage.incr("key", 60)
+        except RuntimeError as error:
+            errors.append(str(error))
+
+    threads = [threading.Thread(target=hit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    storage.meet = False
+    assert storage.get("key") == 2 - len(errors)
+    return errors
+
+
+def test_memory_storage_counts_hits_from_two_threads_at_once() -> None:
+    from limits.storage import storage_from_string
+
+    from jobbforum.ratelimits import ThreadSafeMemoryStorage
+
+    assert isinstance(storage_from_string("memory://"), ThreadSafeMemoryStorage)
+    assert _two_threads_count_at_once(ThreadSafeMemoryStorage) == []
+
+
+def test_control_limits_own_memory_storage_fails_there() -> None:
+    """Control: the same interleaving with limits' own class raises in one thread (a 500 for
+    that request). If a limits release fixes it, this test says so and the shim can go."""
+    from limits.storage import MemoryStorage
+
+    assert _two_threads_count_at_once(MemoryStorage) == [
+        "threads can only be started once"]
