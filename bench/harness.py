@@ -64,6 +64,7 @@ def migrated_app(url: str, instance: str | Path, **config: Any) -> Iterator[Any]
     from flask_migrate import upgrade
 
     from jobbforum.app import create_app
+    from jobbforum.dbpool import dispose
     from jobbforum.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(instance),
@@ -75,7 +76,7 @@ def migrated_app(url: str, instance: str | Path, **config: Any) -> Iterator[Any]
             db.session.commit()
         finally:
             db.session.remove()
-            db.engine.dispose()
+            dispose(app)
 
 
 @dataclass

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from sqlalchemy import event
 
 #: Seconds a pooled connection may sit unused and still be handed out without a ping.
@@ -45,3 +46,38 @@ def ping_when_idle(engine: sa.Engine, idle_seconds: float = DEFAULT_IDLE_SECONDS
             # As pool_pre_ping does: the pool discards this connection and every older one
             # (the server they talked to has gone), then opens a new one for this checkout.
             raise sa.exc.InvalidatePoolError(str(error)) from error
+
+
+#: Where :func:`init_autocommit_pool` keeps the app's autocommit engine (``app.extensions``).
+AUTOCOMMIT_KEY = "jobbforum.autocommit_engine"
+
+
+def init_autocommit_pool(app: Flask, engine: sa.Engine, idle_seconds: float) -> None:
+    """Give ``app`` a second pool on ``engine``'s PostgreSQL database whose connections stay in
+    autocommit, for work that is one atomic statement (a door's check-in: see
+    ``checkin.redeem``). Switching a pooled connection into autocommit for one statement and
+    back costs more client work than the statement's own round trip; these never switch, and
+    nothing needs resetting when they go back. Connections open on first use. SQLite has no
+    such pool (:func:`autocommit_engine` answers None there)."""
+    if engine.dialect.name != "postgresql":
+        return
+    auto = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
+                            skip_autocommit_rollback=True)
+    ping_when_idle(auto, idle_seconds)
+    app.extensions[AUTOCOMMIT_KEY] = auto
+
+
+def autocommit_engine() -> sa.Engine | None:
+    """The current app's autocommit pool (:func:`init_autocommit_pool`), or None."""
+    return current_app.extensions.get(AUTOCOMMIT_KEY)
+
+
+def dispose(app: Flask) -> None:
+    """Close the pooled connections of ``app``'s engines, the autocommit pool's too."""
+    from jobbforum.extensions import db
+
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+    if (auto := app.extensions.get(AUTOCOMMIT_KEY)) is not None:
+        auto.dispose()

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from jobbforum.app import create_app
+from jobbforum.dbpool import dispose
 from jobbforum.extensions import db as _db
 from jobbforum.extensions import limiter
 
@@ -147,8 +148,7 @@ def app(db_url: str, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[
         upgrade()
     limiter.enabled = False
     yield application
-    with application.app_context():
-        _db.engine.dispose()
+    dispose(application)
 
 
 def _clean(app: Any) -> None:

@@ -238,20 +238,26 @@ def test_openapi_documents_checkin(client, db):
 
 @pytest.mark.postgres_only
 def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_device):
-    """On PostgreSQL a device's scan is one atomic statement, sent in autocommit (no BEGIN and
-    COMMIT round trips); the connection goes back to the pool in transaction mode again."""
+    """On PostgreSQL a device's scan is one atomic statement, sent on a connection of the
+    autocommit pool (no BEGIN and COMMIT round trips, no switching a connection into autocommit
+    and back); the app's own pool stays in transaction mode. A request that has to write first
+    (the entrance list made on demand) runs the scan in its transaction instead."""
     import threading
 
+    from jobbforum import dbpool
     from jobbforum.extensions import db as _db
 
     ticket = make_ticket()
     _device, token = make_device(ticket.registration.event)
     slug, code = ticket.registration.event.slug, ticket.code
-    statements: list[tuple[bool, str]] = []
+    auto = app.extensions[dbpool.AUTOCOMMIT_KEY]
+    statements: list[tuple[str, bool, str]] = []
     returned: list[bool] = []
 
-    def before(conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
-        statements.append((conn.connection.dbapi_connection.autocommit, statement))
+    def before(pool):  # type: ignore[no-untyped-def]
+        def listen(conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+            statements.append((pool, conn.connection.dbapi_connection.autocommit, statement))
+        return listen
 
     def checked_in(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         if dbapi_connection is not None:
@@ -264,18 +270,22 @@ def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_dev
         answers.append(post(client, slug, {"code": code, "nonce": "own-1"}, token).get_json())
         answers.append(post(client, slug, {"code": code, "list": "nope"}, token).status_code)
 
-    sa.event.listen(_db.engine, "before_cursor_execute", before)
-    sa.event.listen(_db.engine, "checkin", checked_in)
+    listeners = [(_db.engine, "before_cursor_execute", before("app")),
+                 (auto, "before_cursor_execute", before("autocommit")),
+                 (_db.engine, "checkin", checked_in)]
+    for target, name, fn in listeners:
+        sa.event.listen(target, name, fn)
     try:
         worker = threading.Thread(target=request)
         worker.start()
         worker.join(30)
     finally:
-        sa.event.remove(_db.engine, "before_cursor_execute", before)
-        sa.event.remove(_db.engine, "checkin", checked_in)
+        for target, name, fn in listeners:
+            sa.event.remove(target, name, fn)
     assert answers[0]["status"] == "ok" and answers[1] == 404
-    redeems = [auto for auto, sql in statements if "jobbforum_checkin_redeem" in sql]
-    assert redeems == [True, True]
-    assert returned and not any(returned)
+    redeems = [(pool, ac) for pool, ac, sql in statements if "jobbforum_checkin_redeem" in sql]
+    assert redeems == [("autocommit", True), ("autocommit", True)]
+    assert not any(ac for pool, ac, _sql in statements if pool == "app")
+    assert not any(returned)
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1

@@ -217,11 +217,6 @@ def checkin_redeem(slug: str):  # type: ignore[no-untyped-def]
         "404": {description: Unknown event or list, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "429": {description: Too many requests, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
     """
-    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
-        # There a scan is one atomic statement (see checkin.redeem): without a transaction
-        # around it the request saves the BEGIN and COMMIT round trips. (A staff scan has
-        # already read its user in a transaction, which is as correct, one round trip more.)
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     token = _bearer()
     try:
         args = _parse_redeem(request.get_json(silent=True))
@@ -229,7 +224,8 @@ def checkin_redeem(slug: str):  # type: ignore[no-untyped-def]
         _door_for(slug)  # a caller without the right to scan hears that first
         raise
     if token is not None:
-        # A door device: authentication and scan together (one statement on PostgreSQL).
+        # A door device: authentication and scan together, one statement on PostgreSQL in a
+        # transaction of its own (no BEGIN and COMMIT round trips: see checkin.redeem).
         result = checkin.redeem_by_device_token(token, slug, **args)
     else:
         event = _door_for(slug)

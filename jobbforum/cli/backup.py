@@ -12,8 +12,10 @@ import subprocess
 from pathlib import Path
 
 import click
+from flask import current_app
 from sqlalchemy.engine import make_url
 
+from jobbforum import dbpool
 from jobbforum.extensions import db
 
 
@@ -65,7 +67,7 @@ def restore(file: Path, yes: bool) -> None:
     if not yes:
         click.confirm(f"This replaces everything in the {dialect} database. Continue?", abort=True)
     db.session.remove()
-    db.engine.dispose()
+    dbpool.dispose(current_app._get_current_object())  # type: ignore[attr-defined]
     if dialect == "postgresql":
         result = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
                                  "--single-transaction", "--dbname", _libpq_url(), str(file)],

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from jobbforum.codes import normalise_participant_code
+from jobbforum import dbpool
 from jobbforum.extensions import db
 from jobbforum.models import (
     ENTRANCE,
@@ -461,11 +462,10 @@ def _redeem_in_one_statement(event: Event | None, code: str | None, *,
               "actor_label": staff.email if staff else f"device:{gate}",
               "token_hash": token_hash, "slug": slug,
               "last_seen_every": devices.LAST_SEEN_RESOLUTION, "now": utcnow()}
-    # On the session's connection, as Core (no ORM work to do for a function's answer).
-    error, answer = db.session.connection().execute(_REDEEM, params).one()
+    error, answer = _run_redeem(params)
     if error == "no_list" and list_name == ENTRANCE:
         get_list(event or events.get_event(slug or ""), ENTRANCE)  # made on demand; then once more
-        error, answer = db.session.connection().execute(_REDEEM, params).one()
+        error, answer = _run_redeem(params)
     if error is None:
         return Result.from_json(answer)
     if error == "unauthorized":
@@ -477,6 +477,20 @@ def _redeem_in_one_statement(event: Event | None, code: str | None, *,
     if error == "nonce_other_event":
         raise InvalidInput(N_("This nonce was already used for another event."), field="nonce")
     raise InvalidInput(N_("This nonce was already used for another scan."), field="nonce")
+
+
+def _run_redeem(params: dict[str, Any]) -> sa.Row[Any]:
+    """Run ``jobbforum_checkin_redeem`` as Core (no ORM work to do for a function's answer).
+
+    Inside the session's transaction, on its connection: the scan sees what the caller has
+    written and is committed with it. Otherwise it is a transaction of its own, so it goes to a
+    connection of the autocommit pool (``dbpool.init_autocommit_pool``): no BEGIN and COMMIT
+    round trips, and no switching a connection into autocommit and back.
+    """
+    if not db.session().in_transaction() and (auto := dbpool.autocommit_engine()) is not None:
+        with auto.connect() as conn:
+            return conn.execute(_REDEEM, params).one()
+    return db.session.connection().execute(_REDEEM, params).one()
 
 
 def _decide(event: Event, checkin_list: _ListRow, ticket: _TicketRow | None, *, force: bool,
