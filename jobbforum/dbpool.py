@@ -61,8 +61,10 @@ def init_autocommit_pool(app: Flask, engine: sa.Engine, idle_seconds: float) -> 
     such pool (:func:`autocommit_engine` answers None there)."""
     if engine.dialect.name != "postgresql":
         return
-    auto = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
-                            skip_autocommit_rollback=True)
+    options = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),  # as the app's own pool
+               "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None,
+               "skip_autocommit_rollback": True}
+    auto = sa.create_engine(engine.url, **options)
     ping_when_idle(auto, idle_seconds)
     app.extensions[AUTOCOMMIT_KEY] = auto
 

@@ -97,3 +97,30 @@ def test_a_failed_ping_replaces_the_older_connections_too(db_url, pings):
                     b.scalar(sa.text("SELECT pg_backend_pid()"))}.isdisjoint(pids)
     finally:
         engine.dispose()
+
+
+def test_the_autocommit_pool_is_made_like_the_apps_own(db_url, tmp_path):
+    """PostgreSQL: a second pool, its connections in autocommit from the start (nothing to
+    switch or reset), with the app's engine options; SQLite: none."""
+    from jobbforum.app import create_app
+    from jobbforum.dbpool import AUTOCOMMIT_KEY, dispose
+    from tests.conftest import app_config
+
+    app = create_app({**app_config(db_url, tmp_path), "RATELIMIT_ENABLED": False,  # as the
+                      # session's app has it: the limiter is one object for every app
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2, "max_overflow": 1}})
+    try:
+        auto = app.extensions.get(AUTOCOMMIT_KEY)
+        if db_url.startswith("sqlite"):
+            assert auto is None
+            return
+        assert auto.pool.size() == 2 and auto.pool._max_overflow == 1
+        with auto.connect() as conn:
+            assert conn.connection.dbapi_connection.autocommit is True
+            conn.execute(sa.text("CREATE TEMPORARY TABLE t (x int)"))
+            conn.execute(sa.text("INSERT INTO t VALUES (1)"))
+        with auto.connect() as conn:  # the same connection: the insert was committed at once
+            assert conn.scalar(sa.text("SELECT count(*) FROM t")) == 1
+            assert conn.connection.dbapi_connection.autocommit is True
+    finally:
+        dispose(app)

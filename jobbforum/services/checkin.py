@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from jobbforum.codes import normalise_participant_code
 from jobbforum import dbpool
+from jobbforum.codes import normalise_participant_code
 from jobbforum.extensions import db
 from jobbforum.models import (
     ENTRANCE,
@@ -320,7 +320,8 @@ def redeem(
     Raises :class:`NotFound` for an unknown list and :class:`InvalidInput` for a bad nonce.
     Flushes; the caller commits (which releases the row lock). On PostgreSQL the whole scan is
     one statement, the database function ``jobbforum_checkin_redeem`` (one round trip: a door
-    with a queue is waiting), atomic on its own; on SQLite the same rules run in Python
+    with a queue is waiting), atomic on its own: called outside a transaction it is committed
+    at once (:func:`_run_redeem`); on SQLite the same rules run in Python
     (:func:`_redeem_step_by_step`). Every service test runs on both; a PostgreSQL test plays
     the same scans through both and compares answers and rows.
     """
