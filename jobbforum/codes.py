@@ -34,8 +34,9 @@ def new_participant_code() -> str:
 
 
 def normalise_participant_code(text: str) -> str:
-    """Upper-case, drop spaces and hyphens, and fix the letters people confuse with digits."""
-    return text.strip().upper().replace("-", "").replace(" ", "").translate(_CONFUSABLE)
+    """Upper-case, drop hyphens and every kind of space (anywhere: ``"-\x85 0"`` is ``"0"``,
+    found by fuzzing), and fix the letters people confuse with digits."""
+    return "".join(text.upper().replace("-", "").split()).translate(_CONFUSABLE)
 
 
 def is_valid_participant_code(text: str) -> bool:

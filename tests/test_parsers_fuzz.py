@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jobbforum import codes
@@ -19,6 +19,7 @@ FAST = settings(max_examples=300, deadline=None,
 
 @FAST
 @given(st.text())
+@example("-\x850")  # a space (NEL) behind a hyphen: found by this test
 def test_participant_code_parsing_never_crashes(text: str) -> None:
     assert isinstance(codes.is_valid_participant_code(text), bool)
     assert isinstance(codes.is_acceptable_imported_code(text), bool)
