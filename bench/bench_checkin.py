@@ -160,7 +160,7 @@ def _browser_scan_to_result(port: int, token: str, codes: list[str], scans: int)
 WORKERS, THREADS = 4, 2
 #: Rounds of no-op, check-in and repeat phases, interleaved so that a noisy neighbour on the
 #: machine hits baseline and check-ins alike; the figures are the medians over the rounds.
-ROUNDS = 3
+ROUNDS = 5
 #: A door's pace for the latency-at-the-door figure: 16 scanners each scanning every 100 ms.
 PACE_S = 0.1
 
