@@ -1,4 +1,6 @@
-"""Pooled database connections are checked before use only when they sat idle.
+"""Connection pools: connections are checked before use only when they sat idle, and a second
+pool of autocommit connections serves statements that are a transaction on their own
+(:func:`init_autocommit_pool`).
 
 SQLAlchemy's ``pool_pre_ping`` costs a round trip to the database on every checkout, that is on
 every request. A connection given back to the pool moments ago is as good as its last statement;
