@@ -9,6 +9,11 @@ the same timer twice, and the second raises ``RuntimeError: threads can only be 
 which turned a rate-limited request into a 500 (seen in the check-in benchmark, and reported
 upstream as limits pull request 352). Importing this module registers, for the ``memory``
 scheme, the same storage with that step under a lock.
+
+That timer also runs 10 ms after it was started, so under steady traffic each process started a
+new thread about a hundred times a second (a few per cent of a check-in's CPU in the benchmark).
+It only tidies up: a counter past its window is dropped when it is next read, and a moving
+window compares times itself. Here it runs at most once a second.
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ from typing import Any
 
 from limits.storage import MemoryStorage
 
+#: Seconds between the timer's clean-ups of expired counters.
+EXPIRY_INTERVAL_SECONDS = 1.0
+
 
 class ThreadSafeMemoryStorage(MemoryStorage):
-    """limits' :class:`~limits.storage.MemoryStorage`, its expiry timer started under a lock."""
+    """limits' :class:`~limits.storage.MemoryStorage`, its expiry timer started under a lock and
+    at most once every :data:`EXPIRY_INTERVAL_SECONDS`."""
 
     STORAGE_SCHEME = ["memory"]  # replaces limits' own class for memory:// URIs
 
@@ -39,4 +48,8 @@ class ThreadSafeMemoryStorage(MemoryStorage):
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - the name the base class calls
         with self._timer_lock:
-            super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+            if not self.timer.is_alive():
+                expire = self._MemoryStorage__expire_events  # type: ignore[attr-defined]
+                self.timer = threading.Timer(EXPIRY_INTERVAL_SECONDS, expire)
+                self.timer.daemon = True  # a CLI command does not wait for it to exit
+                self.timer.start()

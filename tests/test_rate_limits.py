@@ -151,14 +151,18 @@ def test_checkin_limit_counts_under_the_configured_key_prefix(
 # --------------------------------------------------------------------------- memory:// under threads
 
 
-def _two_threads_count_at_once(storage_class: Any) -> list[str]:
+def _two_threads_count_at_once(storage_class: Any, wait: float) -> list[str]:
     """Two threads count a hit at the same moment while no expiry timer runs: both see "no
     timer running" and put a new one in place before either starts it (the threads are held
     where the timer is replaced, so that they interleave that way every time when nothing
-    stops the second). Returns the errors the threads raised."""
+    stops the second; ``wait`` is how long the first waits for it; then the first lets the
+    second start its timer first). Returns the errors the threads raised."""
+    import itertools
     import threading
+    import time
 
     both_replaced = threading.Barrier(2)
+    turns = itertools.count()
 
     class Meeting(storage_class):  # type: ignore[misc, valid-type]
         meet = False
@@ -171,10 +175,13 @@ def _two_threads_count_at_once(storage_class: Any) -> list[str]:
         def timer(self, value: Any) -> None:
             self.__dict__["timer"] = value
             if self.meet:
+                first = next(turns) == 0
                 try:
-                    both_replaced.wait(timeout=0.5)  # the other thread, if it can get here too
+                    both_replaced.wait(timeout=wait)  # the other thread, if it can get here too
                 except threading.BrokenBarrierError:
                     pass
+                if first:
+                    time.sleep(0.05)  # the other thread starts the timer now in place
 
     storage = Meeting("memory://")
     storage.timer.join()  # the timer started at creation has run out
@@ -203,7 +210,7 @@ def test_memory_storage_counts_hits_from_two_threads_at_once() -> None:
     from jobbforum.ratelimits import ThreadSafeMemoryStorage
 
     assert isinstance(storage_from_string("memory://"), ThreadSafeMemoryStorage)
-    assert _two_threads_count_at_once(ThreadSafeMemoryStorage) == []
+    assert _two_threads_count_at_once(ThreadSafeMemoryStorage, wait=0.5) == []
 
 
 def test_control_limits_own_memory_storage_fails_there() -> None:
@@ -211,5 +218,24 @@ def test_control_limits_own_memory_storage_fails_there() -> None:
     that request). If a limits release fixes it, this test says so and the shim can go."""
     from limits.storage import MemoryStorage
 
-    assert _two_threads_count_at_once(MemoryStorage) == [
+    assert _two_threads_count_at_once(MemoryStorage, wait=30) == [
         "threads can only be started once"]
+
+
+def test_memory_storage_tidies_up_once_a_second_and_counts_windows_without_it() -> None:
+    """The clean-up timer is started at most once a second (not a new thread every 10 ms); a
+    counter past its window reads as zero whether or not the clean-up has run."""
+    import time
+
+    from jobbforum.ratelimits import EXPIRY_INTERVAL_SECONDS, ThreadSafeMemoryStorage
+
+    storage = ThreadSafeMemoryStorage("memory://")
+    storage.timer.join()
+    assert storage.incr("key", 0.05) == 1
+    timer = storage.timer
+    assert timer.interval == EXPIRY_INTERVAL_SECONDS >= 1 and timer.daemon
+    assert storage.incr("key", 0.05) == 2 and storage.timer is timer  # no new thread
+    time.sleep(0.1)
+    assert storage.get("key") == 0  # the window is over; the clean-up has not run yet
+    assert timer.is_alive()
+    timer.cancel()
