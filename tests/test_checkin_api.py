@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -236,21 +237,17 @@ def test_openapi_documents_checkin(client, db):
         assert f"/events/{{slug}}/checkin/{path}" in paths
 
 
-@pytest.mark.postgres_only
-def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_device):
-    """On PostgreSQL a device's scan is one atomic statement, sent on a connection of the
-    autocommit pool (no BEGIN and COMMIT round trips, no switching a connection into autocommit
-    and back); the app's own pool stays in transaction mode. A request that has to write first
-    (the entrance list made on demand) runs the scan in its transaction instead."""
+def _scans_in_a_request_thread(app: Any, *bodies: tuple[str, dict[str, Any], str],
+                               ) -> tuple[list[Any], list[tuple[str, bool]], list[bool]]:
+    """Post each (slug, body, token) from a thread with its own app context, as a request in
+    gunicorn has. Returns the answers, the pool ("app" or "autocommit") and autocommit state of
+    each ``jobbforum_checkin_redeem`` statement, and the autocommit state of every connection the
+    app's pool got back (statements on the app's pool in autocommit are listed as such too)."""
     import threading
 
     from jobbforum import dbpool
     from jobbforum.extensions import db as _db
 
-    ticket = make_ticket()
-    _device, token = make_device(ticket.registration.event)
-    slug, code = ticket.registration.event.slug, ticket.code
-    auto = app.extensions[dbpool.AUTOCOMMIT_KEY]
     statements: list[tuple[str, bool, str]] = []
     returned: list[bool] = []
 
@@ -263,15 +260,18 @@ def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_dev
         if dbapi_connection is not None:
             returned.append(dbapi_connection.autocommit)
 
-    answers = []
+    answers: list[Any] = []
 
-    def request() -> None:  # its own app context, as a request in gunicorn has
+    def request() -> None:
         client = app.test_client()
-        answers.append(post(client, slug, {"code": code, "nonce": "own-1"}, token).get_json())
-        answers.append(post(client, slug, {"code": code, "list": "nope"}, token).status_code)
+        for slug, body, token in bodies:
+            response = post(client, slug, body, token)
+            answers.append(response.get_json() if response.status_code == 200
+                           else response.status_code)
 
     listeners = [(_db.engine, "before_cursor_execute", before("app")),
-                 (auto, "before_cursor_execute", before("autocommit")),
+                 (app.extensions[dbpool.AUTOCOMMIT_KEY], "before_cursor_execute",
+                  before("autocommit")),
                  (_db.engine, "checkin", checked_in)]
     for target, name, fn in listeners:
         sa.event.listen(target, name, fn)
@@ -282,10 +282,49 @@ def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_dev
     finally:
         for target, name, fn in listeners:
             sa.event.remove(target, name, fn)
-    assert answers[0]["status"] == "ok" and answers[1] == 404
     redeems = [(pool, ac) for pool, ac, sql in statements if "jobbforum_checkin_redeem" in sql]
+    returned += [ac for pool, ac, _sql in statements if pool == "app" and ac]
+    return answers, redeems, returned
+
+
+@pytest.mark.postgres_only
+def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_device):
+    """On PostgreSQL a device's scan is one atomic statement, sent on a connection of the
+    autocommit pool (no BEGIN and COMMIT round trips, no switching a connection into autocommit
+    and back); the app's own pool stays in transaction mode."""
+    ticket = make_ticket()
+    _device, token = make_device(ticket.registration.event)
+    slug, code = ticket.registration.event.slug, ticket.code
+    answers, redeems, returned = _scans_in_a_request_thread(
+        app, (slug, {"code": code, "nonce": "own-1"}, token),
+        (slug, {"code": code, "list": "nope"}, token))
+    assert answers[0]["status"] == "ok" and answers[1] == 404
     assert redeems == [("autocommit", True), ("autocommit", True)]
-    assert not any(ac for pool, ac, _sql in statements if pool == "app")
     assert not any(returned)
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+
+
+@pytest.mark.postgres_only
+def test_a_scan_that_has_to_write_first_runs_in_its_transaction(app, db, make_ticket,
+                                                                make_device):
+    """An event without its entrance list (an older one): the first try on the autocommit pool
+    finds no list; the list is made in the request's transaction, and the scan runs again
+    there, on the app's pool, and is committed with the list."""
+    from jobbforum.models import CheckInList
+
+    ticket = make_ticket()
+    event = ticket.registration.event
+    _device, token = make_device(event)
+    slug, code, event_id = event.slug, ticket.code, event.id
+    db.session.execute(sa.delete(CheckInList).where(CheckInList.event_id == event_id))
+    db.session.commit()
+    answers, redeems, returned = _scans_in_a_request_thread(
+        app, (slug, {"code": code, "nonce": "own-2"}, token))
+    assert answers[0]["status"] == "ok"
+    assert redeems == [("autocommit", True), ("app", False)]
+    assert not any(returned)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckInList).where(
+        CheckInList.event_id == event_id)) == 1

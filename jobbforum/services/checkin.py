@@ -318,12 +318,14 @@ def redeem(
     * Roles: a list admits only its ``allowed_roles`` (``not_allowed`` otherwise, even forced).
 
     Raises :class:`NotFound` for an unknown list and :class:`InvalidInput` for a bad nonce.
-    Flushes; the caller commits (which releases the row lock). On PostgreSQL the whole scan is
-    one statement, the database function ``jobbforum_checkin_redeem`` (one round trip: a door
-    with a queue is waiting), atomic on its own: called outside a transaction it is committed
-    at once (:func:`_run_redeem`); on SQLite the same rules run in Python
-    (:func:`_redeem_step_by_step`). Every service test runs on both; a PostgreSQL test plays
-    the same scans through both and compares answers and rows.
+    Flushes; the caller commits (which releases the row lock), except on PostgreSQL when the
+    session has no transaction (nothing written or read since its last commit): there the scan
+    is committed at once, and a later rollback does not undo it (:func:`_run_redeem`). On
+    PostgreSQL the whole scan is one statement, the database function
+    ``jobbforum_checkin_redeem`` (one round trip: a door with a queue is waiting), atomic on its
+    own; on SQLite the same rules run in Python (:func:`_redeem_step_by_step`). Every service
+    test runs on both; a PostgreSQL test plays the same scans through both and compares answers
+    and rows.
     """
     nonce = _clean_nonce(nonce)
     db.session.flush()  # the statements below read the tables directly
