@@ -104,12 +104,7 @@ def _door_for(slug: str) -> Event:
     token = _bearer()
     g.checkin_device, g.checkin_staff = None, None
     if token is not None:
-        device = devices.authenticate(token)
-        if device is None:
-            abort(401)
-        if device.event.slug != slug:
-            events.get_event(slug)  # 404 for an unknown event, else:
-            abort(403)
+        device = checkin.device_for_token(token, slug)  # else 401, 404 or 403
         g.checkin_device = device
         return device.event
     event = events.get_event(slug)

@@ -329,7 +329,7 @@ def redeem(
     """
     nonce = _clean_nonce(nonce)
     db.session.flush()  # the statements below read the tables directly
-    gate = (gate or (device.gate if device else ""))[:80]
+    gate = (gate or (device.gate if device else ""))[:devices.MAX_GATE_LENGTH]
     run = _redeem_in_one_statement if _in_one_statement() else _redeem_step_by_step
     return run(event, code, registration_id=registration_id, list_name=list_name, nonce=nonce,
                gate=gate, scanned_at=scanned_at, force=force, device=device, staff=staff)
@@ -354,7 +354,7 @@ def redeem_by_device_token(
     event's device). On PostgreSQL authentication and scan are the same single statement.
     """
     if not _in_one_statement():
-        device = _device_for(token, slug)
+        device = device_for_token(token, slug)
         return redeem(device.event, code, registration_id=registration_id, list_name=list_name,
                       nonce=nonce, gate=gate, scanned_at=scanned_at, force=force, device=device)
     if not token or len(token) > devices.MAX_TOKEN_LENGTH:
@@ -362,21 +362,23 @@ def redeem_by_device_token(
     try:
         nonce = _clean_nonce(nonce)
     except InvalidInput:
-        _device_for(token, slug)  # a caller without the right to scan hears that first
+        device_for_token(token, slug)  # a caller without the right to scan hears that first
         raise
     db.session.flush()
     try:
         return _redeem_in_one_statement(
             None, code, registration_id=registration_id, list_name=list_name, nonce=nonce,
-            gate=gate[:80], scanned_at=scanned_at, force=force, device=None, staff=None,
-            token_hash=devices.hash_token(token), slug=slug)
+            gate=gate[:devices.MAX_GATE_LENGTH], scanned_at=scanned_at, force=force, device=None,
+            staff=None, token_hash=devices.hash_token(token), slug=slug)
     except Forbidden:
         events.get_event(slug)  # NotFound for an unknown event
         raise
 
 
-def _device_for(token: str, slug: str) -> Device:
-    """The active device of the event ``slug`` with this token (:func:`redeem_by_device_token`)."""
+def device_for_token(token: str, slug: str) -> Device:
+    """The active device of the event ``slug`` with this token: :class:`Unauthorized` for an
+    unknown or revoked token, :class:`NotFound` for an unknown event, :class:`Forbidden` for
+    another event's device."""
     device = devices.authenticate(token)
     if device is None:
         raise Unauthorized()
