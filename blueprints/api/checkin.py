@@ -225,7 +225,8 @@ def checkin_redeem(slug: str):  # type: ignore[no-untyped-def]
     else:
         event = _door_for(slug)
         result = checkin.redeem(event, device=g.checkin_device, staff=g.checkin_staff, **args)
-    db.session.commit()
+    if db.session.registry.has():  # a device's scan on PostgreSQL makes no ORM session
+        db.session.commit()
     return jsonify(result.as_json())
 
 
