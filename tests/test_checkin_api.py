@@ -277,18 +277,32 @@ def _scans_in_a_request_thread(
             answers.append(response.get_json() if response.status_code == 200
                            else response.status_code)
 
+    # The autocommit pool's statements are sent at the driver's level (dbpool.one_row), below
+    # the engine's execute events: seen as calls of one_row and the pool's checkouts.
+    auto, one_row, checkouts = app.extensions[dbpool.AUTOCOMMIT_KEY], dbpool.one_row, []
+
+    def one_row_seen(engine, statement, params):  # type: ignore[no-untyped-def]
+        row = one_row(engine, statement, params)
+        pool = "autocommit" if engine is auto else "other"
+        statements.append((pool, checkouts[-1], str(statement)))
+        return row
+
+    def checked_out(dbapi_connection, _record, _proxy):  # type: ignore[no-untyped-def]
+        checkouts.append(dbapi_connection.autocommit)
+
     listeners = [(_db.engine, "before_cursor_execute", before("app")),
-                 (app.extensions[dbpool.AUTOCOMMIT_KEY], "before_cursor_execute",
-                  before("autocommit")),
+                 (auto, "checkout", checked_out),
                  (_db.engine, "checkin", checked_in)]
     for target, name, fn in listeners:
         sa.event.listen(target, name, fn)
     request_finished.connect(finished, app)
+    dbpool.one_row = one_row_seen
     try:
         worker = threading.Thread(target=request)
         worker.start()
         worker.join(30)
     finally:
+        dbpool.one_row = one_row
         request_finished.disconnect(finished, app)
         for target, name, fn in listeners:
             sa.event.remove(target, name, fn)

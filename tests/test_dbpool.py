@@ -124,3 +124,62 @@ def test_the_autocommit_pool_is_made_like_the_apps_own(db_url, tmp_path):
             assert conn.connection.dbapi_connection.autocommit is True
     finally:
         dispose(app)
+
+
+_PAIR = sa.select(sa.bindparam("a", type_=sa.Integer), sa.bindparam("b", type_=sa.String))
+
+
+def test_one_row_answers_as_core_does_and_gives_the_connection_back(engine):
+    """dbpool.one_row (the driver-level path of a door's scan): the same values as
+    ``Connection.execute(...).one()``, the statement compiled once, the pool's connection back."""
+    from jobbforum.dbpool import one_row
+
+    with engine.connect() as conn:
+        expected = tuple(conn.execute(_PAIR, {"a": 7, "b": "sju"}).one())
+    assert one_row(engine, _PAIR, {"a": 7, "b": "sju"}) == expected == (7, "sju")
+    assert one_row(engine, _PAIR, {"a": None, "b": "åtta"}) == (None, "åtta")
+    assert engine.pool.checkedout() == 0
+    with pytest.raises(sa.exc.NoResultFound):
+        one_row(engine, sa.select(sa.literal(1)).where(sa.false()), {})
+    assert engine.pool.checkedout() == 0
+
+
+def test_one_row_raises_sqlalchemys_errors_and_keeps_the_connection(engine):
+    """A statement that fails raises SQLAlchemy's exception for the driver's (the app's error
+    handlers know those), and the connection, still good, goes back to the pool for reuse."""
+    from jobbforum.dbpool import one_row
+
+    pid = sa.select(sa.func.pg_backend_pid() if engine.dialect.name == "postgresql"
+                    else sa.literal(0))
+    first = one_row(engine, pid, {})
+    with pytest.raises(sa.exc.DBAPIError) as raised:
+        one_row(engine, sa.text("SELECT no_such_column FROM no_such_table"), {})
+    assert not raised.value.connection_invalidated
+    assert engine.pool.checkedout() == 0
+    assert one_row(engine, pid, {}) == first
+
+
+@pytest.mark.postgres_only
+def test_one_row_on_a_dead_connection_fails_once_as_operational_then_recovers(engine, pings):
+    """As for the app's pool: a connection whose server went away fails its statement with
+    ``sa.exc.OperationalError`` (503 in the app), is discarded, and the next call gets a new
+    one; a database that cannot be reached at all is the same error, not the driver's."""
+    from jobbforum.dbpool import one_row
+
+    ping_when_idle(engine, idle_seconds=60)
+    pid = sa.select(sa.func.pg_backend_pid())
+    (first,) = one_row(engine, pid, {})
+    with sa.create_engine(engine.url, poolclass=sa.pool.NullPool).connect() as admin:
+        admin.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    with pytest.raises(sa.exc.OperationalError) as raised:
+        one_row(engine, pid, {})
+    assert raised.value.connection_invalidated
+    assert engine.pool.checkedout() == 0
+    assert one_row(engine, pid, {}) != (first,)
+    nowhere = sa.create_engine(engine.url.set(host="127.0.0.1", port=1),
+                               connect_args={"connect_timeout": 2})
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            one_row(nowhere, pid, {})
+    finally:
+        nowhere.dispose()
