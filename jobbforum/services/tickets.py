@@ -18,7 +18,9 @@ MAX_CODE_LENGTH = 64
 
 def normalise_scanned_code(text: str) -> str:
     """What a scanner or keyboard wedge typed, cleaned of whitespace and control characters."""
-    return "".join(ch for ch in text.strip() if ch.isprintable() and not ch.isspace())
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text  # a clean scan, the usual case (in printable ASCII the only space is " ")
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace())
 
 
 def find_by_code(code: str) -> Ticket | None:
