@@ -14,6 +14,10 @@ RESULTS = {
                 "meets_goals": False,
                 "at_door_pace": {"scans_per_s": 160, "requests": 320, "p50_ms": 4.0,
                                  "p99_ms": 12.0},
+                "under_load": [{"fraction": 0.5, "offered_per_s": 250.0, "requests": 752,
+                                "p50_ms": 5.0, "p99_ms": 11.0},
+                               {"fraction": 0.9, "offered_per_s": 450.0, "requests": 1350,
+                                "p50_ms": 22.0, "p99_ms": 180.0}],
                 "browser_scan_to_result": {"scans": 20, "p50_ms": 30.0, "max_ms": 90.0,
                                            "goal_ms": 300.0}},
     "exhibitors": {"exhibitors": 300, "database": "sqlite", "ping": {"p50_ms": 0.5},
@@ -41,8 +45,13 @@ def _document() -> dict:
 def test_every_benchmark_has_a_row_with_goal_and_verdict():
     text = report.table(_document())
     rows = [line for line in text.splitlines() if line.startswith("| ") and "Benchmark" not in line]
-    assert len(rows) == len(RESULTS) + 2  # the check-in benchmark has door-pace and browser rows
+    # the check-in benchmark has door-pace, under-load and browser rows
+    assert len(rows) == len(RESULTS) + 4
     assert "p50 4.0 ms, p99 12.0 ms" in text
+    under = [row for row in rows if "under load" in row]
+    assert "paced to 50% of that capacity" in under[0] and "250 scans/s: p50 5.0 ms, p99 11.0 ms" \
+        in under[0] and under[0].endswith("| yes |")
+    assert "paced to 90%" in under[1] and under[1].endswith("| **no** |")
     assert set(report.ROWS) == set(RESULTS)
     assert "0.25×" in text and "**no**" in text  # an unmet goal is shown as such
     assert "median of 3 rounds 0.21–0.30×" in text
