@@ -138,6 +138,11 @@ def _init_extensions(app: Flask) -> None:
     from jobbforum.dbpool import init_autocommit_pool, ping_when_idle
     from jobbforum.services import users
 
+    # SQL parameters carry personal data (names, e-mail addresses, codes): keep them out of
+    # SQLAlchemy's error messages, and so out of logged tracebacks. A deployment debugging a
+    # query can still set hide_parameters to False in SQLALCHEMY_ENGINE_OPTIONS.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     db.init_app(app)
     idle_seconds = float(app.config["DB_PING_AFTER_IDLE_SECONDS"])
     with app.app_context():

@@ -123,6 +123,7 @@ def one_row(engine: sa.Engine, statement: sa.Executable, params: Mapping[str, An
         if gone:
             connection.invalidate(error)
         raise sa.exc.DBAPIError.instance(sql, parameters, error, dbapi_error,
+                                         hide_parameters=engine.hide_parameters,
                                          connection_invalidated=gone,
                                          dialect=dialect) from error
     finally:

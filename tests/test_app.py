@@ -54,6 +54,25 @@ def test_sqlite_runs_with_wal_and_foreign_keys(db):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
+def test_sql_errors_keep_their_parameters_out_of_the_message(db):
+    """Statement parameters carry personal data: SQLAlchemy's error message (what a logged
+    traceback shows) leaves them out, on the app's engine and its autocommit pool alike."""
+    import sqlalchemy as sa
+
+    from jobbforum.dbpool import autocommit_engine, one_row
+
+    name = "Amina Hemlig-Exempel"
+    statement = sa.text("SELECT no_such_column FROM people WHERE name = :name")
+    with pytest.raises(sa.exc.DBAPIError) as raised:
+        db.session.execute(statement, {"name": name})
+    db.session.rollback()
+    assert name not in str(raised.value) and "hide_parameters" in str(raised.value)
+    if (auto := autocommit_engine()) is not None:
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            one_row(auto, statement, {"name": name})
+        assert name not in str(raised.value) and "hide_parameters" in str(raised.value)
+
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
