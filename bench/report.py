@@ -38,7 +38,7 @@ def _checkin(f: dict[str, Any]) -> list[Row]:
                      f"{door['requests']} scans", "–", None))
     for load in f.get("under_load", []):
         rows.append((f"Door check-in under load: 16 clients paced to {load['fraction']:.0%} "
-                     "of that capacity",
+                     "of the throughput at capacity",
                      f"{load['offered_per_s']:.0f} scans/s: p50 {load['p50_ms']:.1f} ms, "
                      f"p99 {load['p99_ms']:.1f} ms", f"{load['requests']} scans",
                      f"p99 ≤ {f['goal_p99_ms']:.0f} ms",

@@ -8,8 +8,8 @@ one that sat idle may have been closed meanwhile (a database restart, an idle ti
 So a connection is pinged only after :data:`DEFAULT_IDLE_SECONDS` idle; when the ping fails the
 pool replaces that connection and every older one. A restart while connections are in use is
 still caught: the first statement on a dead connection fails, SQLAlchemy then replaces every
-older connection of the pool, and that request answers 503 ``database_unavailable``
-(retryable; the scanner queues and replays).
+older connection of the pool (:func:`one_row` does the same for its pool), and that request
+answers 503 ``database_unavailable`` (retryable; the scanner queues and replays).
 """
 
 from __future__ import annotations
@@ -82,53 +82,65 @@ def autocommit_engine() -> sa.Engine | None:
 def _compiled(statement: sa.Executable, dialect: sa.Dialect,
               ) -> tuple[Any, str, tuple[tuple[str, Any], ...]]:
     """``statement`` compiled once for ``dialect``: the compiled form, its SQL in the driver's
-    parameter style, and the bind processors of the parameters that have one."""
+    parameter style, and the bind processors of the parameters that have one. Only plain
+    parameters: none expanded at execution (``IN`` lists), none renamed for the driver."""
     compiled = statement.compile(dialect=dialect)
-    processors = tuple((key, processor) for key, bind in compiled.binds.items()
+    if (compiled.post_compile_params or compiled.literal_execute_params
+            or compiled.escaped_bind_names):
+        raise ValueError("one_row takes statements with plain parameters only")
+    processors = tuple((name, processor) for bind, name in compiled.bind_names.items()
                        if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)))
     return compiled, str(compiled), processors
 
 
 def one_row(engine: sa.Engine, statement: sa.Executable, params: Mapping[str, Any],
             ) -> tuple[Any, ...]:
-    """The one row of ``statement`` run with ``params`` on a connection of ``engine``'s pool,
-    at the driver's level: as ``Connection.execute(statement, params).one()`` but for a plain
-    tuple of the driver's values, at about a third of the client work (no Connection, execution
-    context or Result objects). For the hottest statement only, a door's check-in on the
-    autocommit pool (:func:`init_autocommit_pool`), where that work was an eighth of the app's.
+    """The first row of a single-row ``statement`` run with ``params`` on a connection of
+    ``engine``'s pool at the driver's level, as a plain tuple of the driver's values: about a
+    third of the client work of ``Connection.execute(statement, params).one()`` (no Connection,
+    execution context or Result objects). For the hottest statement only, a door's check-in
+    on the autocommit pool (:func:`init_autocommit_pool`), where that work was an eighth of the
+    app's. Nothing is committed here: ``engine`` must be an autocommit one for a statement that
+    writes. Statements with plain parameters only (see :func:`_compiled`).
 
-    The pool is the same (checkout, the idle ping, return) and so are the errors: the driver's
-    become SQLAlchemy's (a lost database is ``sa.exc.OperationalError``, answered 503), and a
-    connection found dead is discarded. Unlike ``Connection`` this does not also recycle the
-    pool's older connections at once: each that died with the server fails one statement and is
-    replaced (those idle are pinged before use anyway); a scanner retries with its nonce.
+    The pool is the same (checkout, the idle ping, return), and so are the answers to failure:
+    the driver's errors become SQLAlchemy's (a lost database is ``sa.exc.OperationalError``,
+    answered 503), and when a connection turns out dead the pool is replaced, as a
+    ``Connection`` replaces every older connection then (the server they talked to has gone);
+    a connection interrupted in mid-statement (a timeout in a green thread) is discarded.
     """
     compiled, sql, processors = _compiled(statement, engine.dialect)
-    values = compiled.construct_params(params)
-    for key, processor in processors:
-        values[key] = processor(values[key])
-    parameters: Any = ([values[key] for key in compiled.positiontup] if compiled.positional
+    values = compiled.construct_params(params, escape_names=False)
+    for name, processor in processors:
+        values[name] = processor(values[name])
+    parameters: Any = ([values[name] for name in compiled.positiontup] if compiled.positional
                        else values)
     dialect = engine.dialect
     dbapi_error = dialect.loaded_dbapi.Error
-    connection = cursor = None
+    connection = None
     try:
         connection = engine.raw_connection()
         cursor = connection.cursor()
-        cursor.execute(sql, parameters)
-        row = cursor.fetchone()
+        try:
+            cursor.execute(sql, parameters)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
     except dbapi_error as error:
         gone = connection is not None and dialect.is_disconnect(
-            error, connection.dbapi_connection, cursor)
+            error, connection.dbapi_connection, None)
         if gone:
             connection.invalidate(error)
+            engine.dispose()  # the older connections went with the server: a new pool
         raise sa.exc.DBAPIError.instance(sql, parameters, error, dbapi_error,
                                          hide_parameters=engine.hide_parameters,
                                          connection_invalidated=gone,
                                          dialect=dialect) from error
+    except BaseException as error:
+        if connection is not None and not isinstance(error, Exception):
+            connection.invalidate(error)  # its statement may still be running: never reuse it
+        raise
     finally:
-        if cursor is not None:
-            cursor.close()
         if connection is not None:
             connection.close()  # back to the pool (or discarded, when invalidated)
     if row is None:

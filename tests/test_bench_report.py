@@ -49,7 +49,7 @@ def test_every_benchmark_has_a_row_with_goal_and_verdict():
     assert len(rows) == len(RESULTS) + 4
     assert "p50 4.0 ms, p99 12.0 ms" in text
     under = [row for row in rows if "under load" in row]
-    assert "paced to 50% of that capacity" in under[0] and "250 scans/s: p50 5.0 ms, p99 11.0 ms" \
+    assert "paced to 50% of the throughput at capacity" in under[0] and "250 scans/s: p50 5.0 ms, p99 11.0 ms" \
         in under[0] and under[0].endswith("| yes |")
     assert "paced to 90%" in under[1] and under[1].endswith("| **no** |")
     assert set(report.ROWS) == set(RESULTS)

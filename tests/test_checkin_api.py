@@ -316,7 +316,7 @@ def test_a_device_scan_runs_without_a_transaction(app, db, make_ticket, make_dev
     """On PostgreSQL a device's scan is one atomic statement, sent on a connection of the
     autocommit pool (no BEGIN and COMMIT round trips, no switching a connection into autocommit
     and back); the app's own pool stays in transaction mode. The request makes no ORM session
-    (making, committing and removing one cost about a third of the scan's CPU in the app); the
+    (making, committing and removing one cost about a tenth of the scan's work in the app); the
     one that fails (an unknown list) needs one to say so."""
     ticket = make_ticket()
     _device, token = make_device(ticket.registration.event)

@@ -129,6 +129,31 @@ def test_the_autocommit_pool_is_made_like_the_apps_own(db_url, tmp_path):
 _PAIR = sa.select(sa.bindparam("a", type_=sa.Integer), sa.bindparam("b", type_=sa.String))
 
 
+class _Shouted(sa.types.TypeDecorator):  # a type whose values are converted on the way in
+    impl = sa.String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        return None if value is None else value.upper()
+
+
+def test_one_row_converts_values_as_core_does_and_refuses_what_it_cannot_send(engine):
+    """Each parameter goes through its type's conversion, named or anonymous (a literal), as
+    with Core; a statement whose parameters the driver would need rewritten (an IN list, a name
+    the driver cannot take) is refused at once rather than sent wrong."""
+    from jobbforum.dbpool import one_row
+
+    statement = sa.select(sa.bindparam("word", type_=_Shouted), sa.literal("tyst", _Shouted))
+    with engine.connect() as conn:
+        expected = tuple(conn.execute(statement, {"word": "hej"}).one())
+    assert one_row(engine, statement, {"word": "hej"}) == expected == ("HEJ", "TYST")
+    for refused in (sa.select(sa.literal(1)).where(sa.literal(1).in_([1, 2])),
+                    sa.select(sa.bindparam("a.b", type_=sa.Integer))):
+        with pytest.raises(ValueError, match="plain parameters"):
+            one_row(engine, refused, {"a.b": 1})
+    assert engine.pool.checkedout() == 0
+
+
 def test_one_row_answers_as_core_does_and_gives_the_connection_back(engine):
     """dbpool.one_row (the driver-level path of a door's scan): the same values as
     ``Connection.execute(...).one()``, the statement compiled once, the pool's connection back."""
@@ -183,3 +208,70 @@ def test_one_row_on_a_dead_connection_fails_once_as_operational_then_recovers(en
             one_row(nowhere, pid, {})
     finally:
         nowhere.dispose()
+
+
+@pytest.mark.postgres_only
+def test_one_row_after_a_restart_replaces_the_whole_pool(db_url):
+    """The server went away under every pooled connection: the first statement fails (503 in
+    the app) and the pool is replaced, so the next calls do not each fail in turn."""
+    from jobbforum.dbpool import one_row
+
+    engine = sa.create_engine(db_url, pool_size=4, max_overflow=0)
+    pid = sa.select(sa.func.pg_backend_pid())
+    try:
+        held = [engine.raw_connection() for _ in range(4)]
+        pids = []
+        for connection in held:
+            cursor = connection.cursor()
+            cursor.execute("SELECT pg_backend_pid()")
+            pids.append(cursor.fetchone()[0])
+            cursor.close()
+        for connection in held:
+            connection.close()
+        with sa.create_engine(db_url, poolclass=sa.pool.NullPool).connect() as admin:
+            for backend in pids:  # as a restart of PostgreSQL would
+                admin.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        failures = 0
+        for _ in range(6):
+            try:
+                assert one_row(engine, pid, {})[0] not in pids
+            except sa.exc.OperationalError:
+                failures += 1
+        assert failures == 1
+    finally:
+        engine.dispose()
+
+
+class _Interrupted(BaseException):
+    """Like a green thread's timeout: not an Exception, raised in the middle of a statement."""
+
+
+@pytest.mark.postgres_only
+def test_one_row_interrupted_mid_statement_never_reuses_that_connection(db_url):
+    """A statement cut short by something that is not an error (a timeout in a green thread)
+    leaves its connection busy: it is discarded, not given to the next caller (the autocommit
+    pool does not reset connections on return, so nothing else would notice)."""
+    import signal
+
+    from jobbforum.dbpool import one_row
+
+    engine = sa.create_engine(db_url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
+                              pool_size=1, max_overflow=0)
+    pid = sa.select(sa.func.pg_backend_pid())
+    (first,) = one_row(engine, pid, {})
+
+    def interrupt(_signum, _frame):  # type: ignore[no-untyped-def]
+        raise _Interrupted()
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(_Interrupted):
+            one_row(engine, sa.select(sa.func.pg_sleep(2)), {})
+        assert engine.pool.checkedout() == 0
+        (second,) = one_row(engine, pid, {})
+        assert second != first
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        engine.dispose()
