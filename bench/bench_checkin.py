@@ -229,7 +229,11 @@ def run(per_client: int = 150, workers: int = WORKERS, browser_scans: int = 20,
             phase = _load(server.port, scans(take(CLIENTS * count)), pace_s=pace)
             under_load.append({"fraction": fraction,
                                "offered_per_s": round(CLIENTS / pace, 1), **phase})
-        within = [p["offered_per_s"] for p in under_load if p["p99_ms"] <= GOAL_P99_MS]
+        within = None  # the highest load at which it and every lower one kept p99 in the goal
+        for phase in under_load:
+            if phase["p99_ms"] > GOAL_P99_MS:
+                break
+            within = phase["offered_per_s"]
         figures: dict[str, Any] = {
             "clients": CLIENTS, "workers": workers, "threads": threads, "rounds": rounds,
             **{name: _median_phase([r[name] for r in per_round])
@@ -238,7 +242,7 @@ def run(per_client: int = 150, workers: int = WORKERS, browser_scans: int = 20,
             "ratios_per_round": [round(r, 3) for r in ratios],
             "at_door_pace": {"scans_per_s": round(CLIENTS / PACE_S), **door},
             "under_load": under_load,
-            "p99_within_goal_up_to_per_s": max(within) if within else None,
+            "p99_within_goal_up_to_per_s": within,
             "goal_ratio": GOAL_RATIO, "goal_p99_ms": GOAL_P99_MS,
         }
         figures["meets_goals"] = (figures["ratio_checkin_to_noop"] >= GOAL_RATIO
