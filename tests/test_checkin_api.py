@@ -268,7 +268,7 @@ def _scans_in_a_request_thread(
     sessions: list[bool] = []
 
     def finished(_sender, **_extra):  # type: ignore[no-untyped-def]
-        sessions.append(_db.session.registry.has())
+        sessions.append(dbpool.session_made())
 
     def request() -> None:
         client = app.test_client()

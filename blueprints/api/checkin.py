@@ -25,6 +25,7 @@ from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
 from blueprints.api import bp
+from jobbforum import dbpool
 from jobbforum.extensions import csrf, db, limiter
 from jobbforum.models import ENTRANCE, MAX_ID, Event, StaffRole
 from jobbforum.services import checkin, devices, events
@@ -225,7 +226,7 @@ def checkin_redeem(slug: str):  # type: ignore[no-untyped-def]
     else:
         event = _door_for(slug)
         result = checkin.redeem(event, device=g.checkin_device, staff=g.checkin_staff, **args)
-    if db.session.registry.has():  # a device's scan on PostgreSQL makes no ORM session
+    if dbpool.session_made():  # a device's scan on PostgreSQL makes no ORM session
         db.session.commit()
     return jsonify(result.as_json())
 

@@ -364,7 +364,7 @@ def redeem_by_device_token(
     except InvalidInput:
         device_for_token(token, slug)  # a caller without the right to scan hears that first
         raise
-    if _session_open():
+    if dbpool.session_made():
         db.session.flush()  # the caller's own changes, for the statement to see
     try:
         return _redeem_in_one_statement(
@@ -400,13 +400,6 @@ def _clean_nonce(nonce: str | None) -> str | None:
 def _in_one_statement() -> bool:
     """Whether :func:`redeem` runs as the database function (PostgreSQL) or in Python (SQLite)."""
     return db.engine.dialect.name == "postgresql"
-
-
-def _session_open() -> bool:
-    """Whether this request (app context) has made its ORM session yet. A door device's scan
-    on PostgreSQL needs none: asking the session anything would make one, and making, committing
-    and removing it cost about a tenth of the scan's work in the app."""
-    return db.session.registry.has()
 
 
 def _redeem_step_by_step(event: Event, code: str | None, *, registration_id: int | None,
@@ -501,7 +494,7 @@ def _run_redeem(params: dict[str, Any]) -> tuple[str | None, dict[str, Any] | No
     COMMIT round trips, no switching a connection into autocommit and back; and it is sent at
     the driver's level (``dbpool.one_row``), the busiest statement of a door with a queue.
     """
-    in_transaction = _session_open() and db.session().in_transaction()
+    in_transaction = dbpool.session_made() and db.session().in_transaction()
     if not in_transaction and (auto := dbpool.autocommit_engine()) is not None:
         error, answer = dbpool.one_row(auto, _REDEEM, params)
         return error, answer
