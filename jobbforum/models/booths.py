@@ -42,7 +42,7 @@ class BoothVisit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exhibitor_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("exhibitor_registrations.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("exhibitor_registrations.id", ondelete="CASCADE"))
     registration_id: Mapped[int] = mapped_column(
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     first_scanned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -50,7 +50,7 @@ class BoothVisit(Base):
     scan_count: Mapped[int] = mapped_column(default=1)
     #: The booth staff member (their ``exhibitor`` registration) who scanned last, if they said.
     scanned_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registrations.id", ondelete="SET NULL"), nullable=True)
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), nullable=True, index=True)
     #: Booth staff's short note (purged with the personal part: it may describe the person).
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     #: Tag keys from :data:`jobbforum.services.booths.TAGS`.

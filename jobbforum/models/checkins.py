@@ -25,7 +25,7 @@ class CheckInList(Base):
     __table_args__ = (sa.UniqueConstraint("event_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(sa.String(80))
     #: Registration roles this list admits, comma-separated (``participant,mentor``); empty: all.
     allowed_roles: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -70,7 +70,7 @@ class CheckIn(Base):
     __table_args__ = (sa.UniqueConstraint("ticket_id", "list_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("tickets.id", ondelete="CASCADE"))
     list_id: Mapped[int] = mapped_column(
         sa.ForeignKey("checkin_lists.id", ondelete="CASCADE"), index=True
     )
@@ -119,7 +119,7 @@ class Scan(Base):
     )
     #: The check-in this scan created (``None`` if it created none, or it was undone).
     checkin_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("checkins.id", ondelete="SET NULL"), nullable=True
+        sa.ForeignKey("checkins.id", ondelete="SET NULL"), nullable=True, index=True
     )
     #: ``ok``, ``already_checked_in``, ``unknown_code``, ``revoked``, ``wrong_event``, ``not_allowed``.
     status: Mapped[str] = mapped_column(sa.String(32))

@@ -43,7 +43,8 @@ event_rounds = sa.Table(
     "event_rounds",
     Base.metadata,
     sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("round_id", sa.ForeignKey("programme_rounds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("round_id", sa.ForeignKey("programme_rounds.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
 )
 
 

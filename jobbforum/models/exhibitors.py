@@ -73,7 +73,8 @@ exhibitor_sectors = sa.Table(
         sa.ForeignKey("exhibitor_registrations.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    sa.Column("sector_id", sa.ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("sector_id", sa.ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
 )
 
 
@@ -91,7 +92,7 @@ class ExhibitorRegistration(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )

@@ -34,7 +34,7 @@ class SurveyResponse(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_code: Mapped[str] = mapped_column(sa.String(16), index=True)
+    participant_code: Mapped[str] = mapped_column(sa.String(16))
     kind: Mapped[SurveyKind] = mapped_column(enum_type(SurveyKind, "survey_kind"))
     answered_on: Mapped[date] = mapped_column(sa.Date)
     employment: Mapped[Employment] = mapped_column(enum_type(Employment, "employment"))

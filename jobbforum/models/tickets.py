@@ -41,7 +41,7 @@ class Registration(TimestampMixin, Base):
     __table_args__ = (sa.UniqueConstraint("event_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(enum_type(Role, "registration_role"))
     status: Mapped[RegistrationStatus] = mapped_column(

@@ -53,7 +53,8 @@ session_rounds = sa.Table(
     sa.Column(
         "session_id", sa.ForeignKey("workshop_sessions.id", ondelete="CASCADE"), primary_key=True
     ),
-    sa.Column("round_id", sa.ForeignKey("programme_rounds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("round_id", sa.ForeignKey("programme_rounds.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
 )
 
 
@@ -101,7 +102,7 @@ class Booking(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("workshop_sessions.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("workshop_sessions.id", ondelete="CASCADE")
     )
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
     status: Mapped[BookingStatus] = mapped_column(
@@ -132,7 +133,7 @@ class ThemeSetting(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("programme_rounds.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("programme_rounds.id", ondelete="CASCADE")
     )
     theme: Mapped[Theme] = mapped_column(enum_type(Theme, "theme"))
     collect_preferences: Mapped[bool] = mapped_column(default=False)
@@ -149,7 +150,7 @@ class Preference(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     session_id: Mapped[int] = mapped_column(
         sa.ForeignKey("workshop_sessions.id", ondelete="CASCADE"), index=True
     )
