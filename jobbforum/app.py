@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from jobbforum import config as config_module
+from jobbforum import ratelimits
 from jobbforum.extensions import babel, csrf, db, limiter, login_manager, migrate
 from jobbforum.paths import CHECKOUT_DIR, TRANSLATIONS_DIR, resource_dir
 
@@ -99,6 +100,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
     _limit_private_links(app)
+    ratelimits.drop_idle_request_check(app, limiter)
     _register_hooks(app)
     _register_error_handlers(app)
     _register_cli(app)

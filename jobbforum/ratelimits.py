@@ -53,3 +53,28 @@ class ThreadSafeMemoryStorage(MemoryStorage):
                 self.timer = threading.Timer(EXPIRY_INTERVAL_SECONDS, expire)
                 self.timer.daemon = True  # a CLI command does not wait for it to exit
                 self.timer.start()
+
+
+def drop_idle_request_check(app: Any, limiter: Any) -> bool:
+    """Unregister Flask-Limiter's check before every view when it can find nothing to check.
+
+    Flask-Limiter checks two kinds of limits. Those given with ``@limiter.limit`` and
+    ``shared_limit`` on a view are checked by the decorator when the view is called. Before every
+    request, a ``before_request`` hook looks for the other kind: application-wide, default and
+    blueprint limits. Jobbforum sets none of those, so that hook resolves, for every request, an
+    empty list, at about 0.4 M CPU instructions: a third of a small JSON answer's whole cost
+    (measured with callgrind on ``/api/v1/ping``). Call this once the blueprints are registered:
+    if any limit of the other kind is configured (``RATELIMIT_DEFAULT``,
+    ``RATELIMIT_APPLICATION``, a limited blueprint), the hook stays. Returns whether it was
+    dropped.
+    """
+    manager = limiter.limit_manager
+    # Flask-Limiter's own names (3.x); if a release renames them, the hook stays.
+    blueprint_limits = getattr(manager, "_blueprint_limits", None)
+    check = getattr(limiter, "_check_request_limit", None)
+    hooks = app.before_request_funcs.get(None, [])
+    if (blueprint_limits is None or any(blueprint_limits.values()) or check not in hooks
+            or manager.application_limits or manager.default_limits):
+        return False
+    hooks.remove(check)
+    return True

@@ -238,3 +238,51 @@ def test_memory_storage_tidies_up_once_a_second_and_counts_windows_without_it() 
     time.sleep(0.1)
     assert storage.get("key") == 0  # the window is over (the clean-up runs a second later)
     timer.cancel()
+
+
+def test_the_app_skips_flask_limiters_empty_check_before_every_view(app: Any) -> None:
+    """No application-wide, default or blueprint limits: Flask-Limiter's before-request check
+    has nothing to find and is not registered (the decorated limits above still answer 429)."""
+    from jobbforum.extensions import limiter
+
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+
+
+def _limited_app(**limiter_options: Any) -> tuple[Any, bool]:
+    from flask import Flask
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    from jobbforum.ratelimits import drop_idle_request_check
+
+    flask_app = Flask("limits-control")
+    own = Limiter(key_func=get_remote_address, storage_uri="memory://", **limiter_options)
+    own.init_app(flask_app)
+
+    @flask_app.get("/free")
+    def free() -> str:
+        return "ok"
+
+    @flask_app.get("/limited")
+    @own.limit("2 per minute")
+    def limited() -> str:
+        return "ok"
+
+    return flask_app, drop_idle_request_check(flask_app, own)
+
+
+def test_decorated_limits_hold_without_the_before_request_check() -> None:
+    flask_app, dropped = _limited_app()
+    client = flask_app.test_client()
+    assert dropped
+    assert hammer(lambda: client.get("/limited"), 3) == [200, 200, 429]
+    assert hammer(lambda: client.get("/free"), 5) == [200] * 5
+
+
+@pytest.mark.parametrize("options", [{"default_limits": ["2 per minute"]},
+                                     {"application_limits": ["2 per minute"]}])
+def test_control_default_and_application_limits_keep_the_check(options: dict[str, Any]) -> None:
+    flask_app, dropped = _limited_app(**options)
+    client = flask_app.test_client()
+    assert not dropped
+    assert hammer(lambda: client.get("/free"), 3) == [200, 200, 429]
