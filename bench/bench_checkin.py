@@ -1,7 +1,7 @@
 """Benchmark: check-in throughput and latency against gunicorn on PostgreSQL.
 
-16 concurrent clients (threads, one keep-alive connection each) call, on the same gunicorn
-server in the same run:
+16 concurrent clients (keep-alive connections, driven by one event loop as wrk does) call, on
+the same gunicorn server in the same run:
 
 * the baseline: ``GET /api/v1/ping``, a no-op JSON endpoint (app, routing, headers, JSON);
 * ``POST /api/v1/events/<slug>/checkin`` with a door device's bearer token, every request a new
@@ -26,13 +26,13 @@ Run ``python bench/bench_checkin.py [--requests N] [--json]``; a bench runner ca
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
+import selectors
+import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -65,49 +65,108 @@ def _seed(url: str, instance: str, tickets: int) -> tuple[list[str], str]:
     return door.codes, door.tokens[0]
 
 
-def _load(port: int, requests: list[list[tuple[str, str, str | None, dict[str, str]]]],
-          pace_s: float = 0.0) -> dict[str, Any]:
-    """Each of CLIENTS threads sends its list of prepared requests (built before the clock
-    starts: making them is the load generator's work, not the server's) on one keep-alive
-    connection. Without ``pace_s`` a client sends its next request as soon as it has the answer
-    (the server's capacity). With ``pace_s`` it sends one every ``pace_s`` seconds on a fixed
-    schedule (a scanner's pace), and a request's latency counts from its scheduled time: one
-    that had to wait for a slow answer before it could be sent counts that wait too, as a
-    person at the door would."""
-    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
+Request = tuple[str, str, str | None, dict[str, str]]
+
+
+def _encode(request: Request) -> bytes:
+    method, path, body, headers = request
+    data = body.encode() if body is not None else b""
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    head += [f"{name}: {value}" for name, value in headers.items()]
+    if body is not None:
+        head.append(f"Content-Length: {len(data)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + data
+
+
+class _Client:
+    """One keep-alive connection and its prepared requests."""
+
+    def __init__(self, port: int, requests: list[Request]) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.requests = [_encode(r) for r in requests]
+        self.sent = 0
+        self.buffer = b""
+        self.started = 0.0
+        self.due = 0.0
+
+    def send(self, started: float) -> None:
+        self.started = started
+        self.sock.sendall(self.requests[self.sent])
+        self.sent += 1
+
+    def answer(self) -> tuple[int, bytes] | None:
+        """The response if it has arrived whole (status, body), else None."""
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise RuntimeError("the server closed a keep-alive connection")
+        self.buffer += chunk
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return None
+        head = self.buffer[:end].decode("latin-1").split("\r\n")
+        fields = dict(line.lower().split(": ", 1) for line in head[1:])
+        length = int(fields["content-length"])  # the app's answers always have one
+        if len(self.buffer) < end + 4 + length:
+            return None
+        body = self.buffer[end + 4:end + 4 + length]
+        self.buffer = self.buffer[end + 4 + length:]
+        return int(head[0].split(" ", 2)[1]), body
+
+
+def _load(port: int, requests: list[list[Request]], pace_s: float = 0.0) -> dict[str, Any]:
+    """CLIENTS keep-alive connections, each sending its list of prepared requests (encoded
+    before the clock starts: making them is the load generator's work, not the server's), all
+    driven by one thread with a selector, as wrk does: the generator's own work stays small
+    next to the server's (it shares the machine), and an answer is timed when it arrives, not
+    when a client thread gets its turn. Without ``pace_s`` a client sends its next request as
+    soon as it has the answer (the server's capacity). With ``pace_s`` it sends one every
+    ``pace_s`` seconds on a fixed schedule (a scanner's pace), and a request's latency counts
+    from its scheduled time: one that had to wait for a slow answer before it could be sent
+    counts that wait too, as a person at the door would."""
+    clients = [_Client(port, requests[n]) for n in range(CLIENTS)]
+    selector = selectors.DefaultSelector()
+    latencies: list[float] = []
     statuses: dict[str, int] = {}
-    lock = threading.Lock()
-    barrier = threading.Barrier(CLIENTS + 1)
-
-    def client(n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        barrier.wait()
-        due = time.perf_counter() + pace_s * n / CLIENTS  # spread the scanners' phases
-        for method, path, body, headers in requests[n]:
-            if pace_s:
-                time.sleep(max(0.0, due - time.perf_counter()))
-                started = due
-                due += pace_s
-            else:
-                started = time.perf_counter()
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            latencies[n].append(time.perf_counter() - started)
-            key = str(response.status) + ":" + json.loads(data).get("status", "?")
-            with lock:
-                statuses[key] = statuses.get(key, 0) + 1
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    barrier.wait()
+    waiting: list[_Client] = []  # paced clients whose next request is not due yet
     started = time.perf_counter()
-    for t in threads:
-        t.join(300)
+    for n, client in enumerate(clients):
+        selector.register(client.sock, selectors.EVENT_READ, client)
+        if client.requests:
+            client.due = started + pace_s * n / CLIENTS  # spread the scanners' phases
+            waiting.append(client)
+    busy = len(waiting)
+    while busy:
+        now = time.perf_counter()
+        for client in [c for c in waiting if c.due <= now]:
+            waiting.remove(client)
+            client.send(client.due if pace_s else now)
+        timeout = max(0.0, min(c.due for c in waiting) - now) if waiting else 10.0
+        events = selector.select(timeout)
+        if not events and not waiting:
+            raise RuntimeError("no answer from the server for 10 s")
+        for key, _mask in events:
+            client = key.data
+            response = client.answer()
+            if response is None:
+                continue
+            latencies.append(time.perf_counter() - client.started)
+            status, body = response
+            label = f"{status}:{json.loads(body).get('status', '?')}"
+            statuses[label] = statuses.get(label, 0) + 1
+            if client.sent == len(client.requests):
+                busy -= 1
+            elif pace_s:
+                client.due += pace_s
+                waiting.append(client)
+            else:
+                client.send(time.perf_counter())
     elapsed = time.perf_counter() - started
-    flat = sorted(x for per in latencies for x in per)
+    for client in clients:
+        selector.unregister(client.sock)
+        client.sock.close()
+    selector.close()
+    flat = sorted(latencies)
     return {
         "requests": len(flat),
         "seconds": round(elapsed, 3),

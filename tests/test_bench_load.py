@@ -1,0 +1,70 @@
+"""The check-in benchmark's load generator (bench/bench_checkin.py ``_load``) against a small
+keep-alive HTTP server: every request answered and counted, answers split over several packets
+put back together, and the paced mode keeps its schedule."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from bench import bench_checkin
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        sent = json.loads(self.rfile.read(length)) if length else {}
+        body = json.dumps({"status": sent.get("status", "ok"), "pad": "x" * 3000}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:10])  # the answer arrives in pieces
+        self.wfile.flush()
+        time.sleep(0.001)
+        self.wfile.write(body[10:])
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture()
+def port():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def _requests(per_client: int) -> list[list[Any]]:
+    return [[("POST", "/x", json.dumps({"status": "ok" if i % 2 else "again"}),
+              {"Content-Type": "application/json"}) for i in range(per_client)]
+            for _ in range(bench_checkin.CLIENTS)]
+
+
+def test_every_request_is_answered_and_counted(port: int) -> None:
+    figures = bench_checkin._load(port, _requests(6))
+    assert figures["requests"] == 6 * bench_checkin.CLIENTS
+    assert figures["statuses"] == {"200:ok": 3 * bench_checkin.CLIENTS,
+                                   "200:again": 3 * bench_checkin.CLIENTS}
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+
+
+def test_paced_clients_keep_their_schedule(port: int) -> None:
+    pace = 0.05
+    figures = bench_checkin._load(port, _requests(4), pace_s=pace)
+    assert figures["requests"] == 4 * bench_checkin.CLIENTS
+    # four requests a client, the last one due three paces after its first
+    assert 3 * pace <= figures["seconds"] < 3 * pace + 1.0
+    assert figures["p99_ms"] < pace * 1000  # answered long before the next one is due
