@@ -224,7 +224,10 @@ def make_event(db: Any) -> Callable[..., Any]:
 
     def build(**kw: Any) -> Any:
         n = next(counter)
-        starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=14)
+        # In two weeks, 09:00–14:00 Stockholm time (08:00 UTC in winter): a day like a real
+        # fair's, never across midnight (a span over two days is written without a weekday).
+        starts = (datetime.now(UTC) + timedelta(days=14)).replace(hour=8, minute=0, second=0,
+                                                                  microsecond=0)
         data = dict(slug=f"event-{n}", title=f"Jobbforum {n}", kind=EventKind.jobbforum,
                     status=EventStatus.published, venue="Stora salen", starts_at=starts,
                     ends_at=starts + timedelta(hours=5))

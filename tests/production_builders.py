@@ -54,10 +54,12 @@ def build_world(app: Flask) -> World:
     from datetime import timedelta
 
     from jobbforum.models import EventKind, EventStatus
+    # 09:00–14:00 Stockholm time in two weeks: never across midnight (mails then name the day).
+    fair_day = (now + timedelta(days=14)).replace(hour=8, minute=0, second=0)
     event = events.create_event(
         actor=None, actor_label="test", slug="fair", title="Jobbforum", kind=EventKind.jobbforum,
-        status=EventStatus.published, venue="Stora salen", starts_at=now + timedelta(days=14),
-        ends_at=now + timedelta(days=14, hours=5))
+        status=EventStatus.published, venue="Stora salen", starts_at=fair_day,
+        ends_at=fair_day + timedelta(hours=5))
     result = registrations.sign_up(event, registrations.SignUpData(
         role=Role.participant, name="Amina Hassan", email="amina@example.com", phone="",
         consent=True, preferred_language="sv"))
