@@ -212,3 +212,32 @@ def test_device_scans_agree(db, make_event, make_ticket, make_device, monkeypatc
         "ok", "ok", "InvalidInput", "InvalidInput", "Unauthorized", "Forbidden", "NotFound",
         "Forbidden", "Unauthorized", "Unauthorized", "NotFound", "already_checked_in"]
     assert answers[1]["gate"] == "North"  # the retry got the first answer
+
+
+@pytest.mark.parametrize("code, registration_id", [(None, None), ("", None), (None, 2_000_000_000)])
+def test_a_new_database_session_may_begin_with_a_scan_that_names_no_ticket(
+        db, make_event, make_device, code, registration_id):
+    """The function's first run in a database session compiles its statements. A scan with
+    nothing to look up (an empty or over-long code) left the ticket record unset, and compiling
+    the scan-log insert then failed ("record v_ticket is not assigned yet"): a door's first scan
+    after a restart or a new pooled connection could be an error instead of unknown_code."""
+    event = make_event()
+    device, token = make_device(event, gate="North")
+    db.session.commit()
+    from jobbforum.services import devices
+
+    params = {"code": code or None, "registration_id": registration_id,
+              "token_hash": devices.hash_token(token), "slug": event.slug}
+    fresh = sa.create_engine(db.engine.url.render_as_string(hide_password=False),
+                             poolclass=sa.pool.NullPool)  # a new database session
+    try:
+        with fresh.begin() as connection:
+            error, answer = connection.execute(sa.text(
+                "SELECT * FROM jobbforum_checkin_redeem(NULL, 'entrance', 'first-scan', :code,"
+                " :registration_id, '', NULL, false, NULL, NULL, NULL, :token_hash, :slug,"
+                " interval '1 minute', now())"), params).one()
+    finally:
+        fresh.dispose()
+    assert (error, answer["status"]) == (None, "unknown_code")
+    logged = db.session.scalar(sa.select(Scan).where(Scan.nonce == "first-scan"))
+    assert logged.status == "unknown_code" and logged.ticket_id is None
