@@ -100,7 +100,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
     _limit_private_links(app)
-    ratelimits.drop_idle_request_check(app, limiter)
+    ratelimits.skip_idle_request_check(app, limiter)
     _register_hooks(app)
     _register_error_handlers(app)
     _register_cli(app)

@@ -55,26 +55,44 @@ class ThreadSafeMemoryStorage(MemoryStorage):
                 self.timer.start()
 
 
-def drop_idle_request_check(app: Any, limiter: Any) -> bool:
-    """Unregister Flask-Limiter's check before every view when it can find nothing to check.
+def skip_idle_request_check(app: Any, limiter: Any) -> bool:
+    """Run Flask-Limiter's check before every view only when it has something to look for.
 
     Flask-Limiter checks two kinds of limits. Those given with ``@limiter.limit`` and
     ``shared_limit`` on a view are checked by the decorator when the view is called. Before every
-    request, a ``before_request`` hook looks for the other kind: application-wide, default and
-    blueprint limits. Jobbforum sets none of those, so that hook resolves, for every request, an
-    empty list, at about 0.4 M CPU instructions: a third of a small JSON answer's whole cost
-    (measured with callgrind on ``/api/v1/ping``). Call this once the blueprints are registered:
-    if any limit of the other kind is configured (``RATELIMIT_DEFAULT``,
-    ``RATELIMIT_APPLICATION``, a limited blueprint), the hook stays. Returns whether it was
-    dropped.
+    request, a ``before_request`` hook looks for the other kind: application-wide, default,
+    blueprint and meta limits, and the in-memory fallback's limits when the storage is down.
+    Jobbforum sets none of those, so that hook resolved, for every request, an empty list, at
+    about 0.4 M CPU instructions: a third of a small JSON answer's whole cost (measured with
+    callgrind on ``/api/v1/ping``). The hook is replaced by one that asks first, on each request,
+    whether any such limit exists now (a limit added later is still checked). Returns whether the
+    hook was replaced; it is left as it is if Flask-Limiter's internals are not as expected.
     """
-    manager = limiter.limit_manager
-    # Flask-Limiter's own names (3.x); if a release renames them, the hook stays.
-    blueprint_limits = getattr(manager, "_blueprint_limits", None)
     check = getattr(limiter, "_check_request_limit", None)
     hooks = app.before_request_funcs.get(None, [])
-    if (blueprint_limits is None or any(blueprint_limits.values()) or check not in hooks
-            or manager.application_limits or manager.default_limits):
+    if check is None or check not in hooks or not hasattr(limiter, "limit_manager"):
         return False
-    hooks.remove(check)
+
+    def check_if_any_apply() -> None:
+        if _limits_beyond_decorators(limiter):
+            check()
+
+    hooks[hooks.index(check)] = check_if_any_apply
     return True
+
+
+def _limits_beyond_decorators(limiter: Any) -> bool:
+    """Whether the before-request check could find a limit (Flask-Limiter 3.x's names; any of
+    them missing counts as yes)."""
+    manager = limiter.limit_manager
+    found = [getattr(manager, "_blueprint_limits", _MISSING),
+             getattr(limiter, "_meta_limits", _MISSING),
+             getattr(limiter, "_in_memory_fallback_enabled", _MISSING)]
+    if _MISSING in found:
+        return True
+    blueprint_limits, meta_limits, fallback = found
+    return bool(fallback or meta_limits or any(blueprint_limits.values())
+                or manager.application_limits or manager.default_limits)
+
+
+_MISSING = object()

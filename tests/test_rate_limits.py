@@ -241,48 +241,69 @@ def test_memory_storage_tidies_up_once_a_second_and_counts_windows_without_it() 
 
 
 def test_the_app_skips_flask_limiters_empty_check_before_every_view(app: Any) -> None:
-    """No application-wide, default or blueprint limits: Flask-Limiter's before-request check
-    has nothing to find and is not registered (the decorated limits above still answer 429)."""
+    """No application-wide, default, blueprint or meta limits: Flask-Limiter's before-request
+    check has nothing to find and is skipped (the decorated limits above still answer 429)."""
     from jobbforum.extensions import limiter
+    from jobbforum.ratelimits import _limits_beyond_decorators
 
     assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+    assert not _limits_beyond_decorators(limiter)
 
 
-def _limited_app(**limiter_options: Any) -> tuple[Any, bool]:
-    from flask import Flask
+def _limited_app(limit_blueprint: bool = False, **limiter_options: Any) -> tuple[Any, Any, bool]:
+    from flask import Blueprint, Flask
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    from jobbforum.ratelimits import drop_idle_request_check
+    from jobbforum.ratelimits import skip_idle_request_check
 
     flask_app = Flask("limits-control")
     own = Limiter(key_func=get_remote_address, storage_uri="memory://", **limiter_options)
     own.init_app(flask_app)
+    pages = Blueprint("pages", __name__)
 
-    @flask_app.get("/free")
+    @pages.get("/free")
     def free() -> str:
         return "ok"
 
-    @flask_app.get("/limited")
+    @pages.get("/limited")
     @own.limit("2 per minute")
     def limited() -> str:
         return "ok"
 
-    return flask_app, drop_idle_request_check(flask_app, own)
+    flask_app.register_blueprint(pages)
+    skipped = skip_idle_request_check(flask_app, own)
+    if limit_blueprint:  # after the app was made: still checked
+        own.limit("2 per minute")(pages)
+    return flask_app.test_client(), own, skipped
 
 
 def test_decorated_limits_hold_without_the_before_request_check() -> None:
-    flask_app, dropped = _limited_app()
-    client = flask_app.test_client()
-    assert dropped
+    client, _own, skipped = _limited_app()
+    assert skipped
     assert hammer(lambda: client.get("/limited"), 3) == [200, 200, 429]
     assert hammer(lambda: client.get("/free"), 5) == [200] * 5
 
 
-@pytest.mark.parametrize("options", [{"default_limits": ["2 per minute"]},
-                                     {"application_limits": ["2 per minute"]}])
-def test_control_default_and_application_limits_keep_the_check(options: dict[str, Any]) -> None:
-    flask_app, dropped = _limited_app(**options)
-    client = flask_app.test_client()
-    assert not dropped
-    assert hammer(lambda: client.get("/free"), 3) == [200, 200, 429]
+@pytest.mark.parametrize("options", [
+    {"default_limits": ["2 per minute"]},
+    {"application_limits": ["2 per minute"]},
+    {"meta_limits": ["1 per minute"], "default_limits": ["1 per second"]},
+    {"limit_blueprint": True},
+])
+def test_control_every_other_kind_of_limit_is_still_checked_before_the_view(
+        options: dict[str, Any]) -> None:
+    from jobbforum.ratelimits import _limits_beyond_decorators
+
+    client, own, skipped = _limited_app(**options)
+    assert skipped and _limits_beyond_decorators(own)
+    assert 429 in hammer(lambda: client.get("/free"), 3)
+
+
+@pytest.mark.parametrize("options", [{"meta_limits": ["1 per minute"]},
+                                     {"in_memory_fallback_enabled": True}])
+def test_meta_limits_and_the_storage_fallback_keep_the_check(options: dict[str, Any]) -> None:
+    from jobbforum.ratelimits import _limits_beyond_decorators
+
+    _client, own, _skipped = _limited_app(**options)
+    assert _limits_beyond_decorators(own)
