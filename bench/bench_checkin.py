@@ -89,6 +89,7 @@ class _Client:
         self.buffer = b""
         self.started = 0.0
         self.due = 0.0
+        self.late = False  # paced: the answer before came after this request was due
 
     def send(self, started: float) -> None:
         self.started = started
@@ -105,8 +106,11 @@ class _Client:
         if end < 0:
             return None
         head = self.buffer[:end].decode("latin-1").split("\r\n")
-        fields = dict(line.lower().split(": ", 1) for line in head[1:])
-        length = int(fields["content-length"])  # the app's answers always have one
+        fields = {name.strip().lower(): value.strip()
+                  for name, _, value in (line.partition(":") for line in head[1:])}
+        if "content-length" not in fields:  # the app's answers always have one
+            raise RuntimeError(f"an answer without Content-Length: {head[0]}")
+        length = int(fields["content-length"])
         if len(self.buffer) < end + 4 + length:
             return None
         body = self.buffer[end + 4:end + 4 + length]
@@ -124,48 +128,54 @@ def _load(port: int, requests: list[list[Request]], pace_s: float = 0.0) -> dict
     ``pace_s`` seconds on a fixed schedule (a scanner's pace), and a request's latency counts
     from its scheduled time: one that had to wait for a slow answer before it could be sent
     counts that wait too, as a person at the door would."""
-    clients = [_Client(port, requests[n]) for n in range(CLIENTS)]
+    clients: list[_Client] = []
     selector = selectors.DefaultSelector()
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     waiting: list[_Client] = []  # paced clients whose next request is not due yet
-    started = time.perf_counter()
-    for n, client in enumerate(clients):
-        selector.register(client.sock, selectors.EVENT_READ, client)
-        if client.requests:
-            client.due = started + pace_s * n / CLIENTS  # spread the scanners' phases
-            waiting.append(client)
-    busy = len(waiting)
-    while busy:
-        now = time.perf_counter()
-        for client in [c for c in waiting if c.due <= now]:
-            waiting.remove(client)
-            client.send(client.due if pace_s else now)
-        timeout = max(0.0, min(c.due for c in waiting) - now) if waiting else 10.0
-        events = selector.select(timeout)
-        if not events and not waiting:
-            raise RuntimeError("no answer from the server for 10 s")
-        for key, _mask in events:
-            client = key.data
-            response = client.answer()
-            if response is None:
-                continue
-            latencies.append(time.perf_counter() - client.started)
-            status, body = response
-            label = f"{status}:{json.loads(body).get('status', '?')}"
-            statuses[label] = statuses.get(label, 0) + 1
-            if client.sent == len(client.requests):
-                busy -= 1
-            elif pace_s:
-                client.due += pace_s
+    try:
+        clients.extend(_Client(port, requests[n]) for n in range(CLIENTS))
+        started = time.perf_counter()
+        for n, client in enumerate(clients):
+            selector.register(client.sock, selectors.EVENT_READ, client)
+            if client.requests:
+                client.due = started + pace_s * n / CLIENTS  # spread the scanners' phases
                 waiting.append(client)
-            else:
-                client.send(time.perf_counter())
-    elapsed = time.perf_counter() - started
-    for client in clients:
-        selector.unregister(client.sock)
-        client.sock.close()
-    selector.close()
+        busy = len(waiting)
+        while busy:
+            now = time.perf_counter()
+            for client in [c for c in waiting if c.due <= now]:
+                waiting.remove(client)
+                # Late because the server was slow: the wait counts. Otherwise it is sent
+                # now (the selector's timeout is rounded to the millisecond: not the server's).
+                client.send(client.due if client.late else now)
+            timeout = max(0.0, min(c.due for c in waiting) - now) if waiting else 10.0
+            events = selector.select(timeout)
+            if not events and not waiting:
+                raise RuntimeError("no answer from the server for 10 s")
+            for key, _mask in events:
+                client = key.data
+                response = client.answer()
+                if response is None:
+                    continue
+                answered = time.perf_counter()
+                latencies.append(answered - client.started)
+                status, body = response
+                label = f"{status}:{json.loads(body).get('status', '?')}"
+                statuses[label] = statuses.get(label, 0) + 1
+                if client.sent == len(client.requests):
+                    busy -= 1
+                elif pace_s:
+                    client.due += pace_s
+                    client.late = answered > client.due
+                    waiting.append(client)
+                else:
+                    client.send(time.perf_counter())
+        elapsed = time.perf_counter() - started
+    finally:
+        for client in clients:
+            client.sock.close()
+        selector.close()
     flat = sorted(latencies)
     return {
         "requests": len(flat),
