@@ -224,7 +224,7 @@ def make_event(db: Any) -> Callable[..., Any]:
 
     def build(**kw: Any) -> Any:
         n = next(counter)
-        # In two weeks, 09:00–14:00 Stockholm time (08:00 UTC in winter): a day like a real
+        # In two weeks, 08:00–13:00 UTC (09:00–14:00 in Stockholm in winter): a day like a real
         # fair's, never across midnight (a span over two days is written without a weekday).
         starts = (datetime.now(UTC) + timedelta(days=14)).replace(hour=8, minute=0, second=0,
                                                                   microsecond=0)

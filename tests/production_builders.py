@@ -54,7 +54,7 @@ def build_world(app: Flask) -> World:
     from datetime import timedelta
 
     from jobbforum.models import EventKind, EventStatus
-    # 09:00–14:00 Stockholm time in two weeks: never across midnight (mails then name the day).
+    # 08:00–13:00 UTC in two weeks: never across midnight in Stockholm (mails name the day).
     fair_day = (now + timedelta(days=14)).replace(hour=8, minute=0, second=0)
     event = events.create_event(
         actor=None, actor_label="test", slug="fair", title="Jobbforum", kind=EventKind.jobbforum,

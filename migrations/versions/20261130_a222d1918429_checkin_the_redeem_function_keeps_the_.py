@@ -29,27 +29,29 @@ depends_on = None
 
 def _previous_function() -> str:
     """The function as revision c4a1d2e5f601 created it."""
-    path = Path(__file__).with_name("20261130_c4a1d2e5f601_checkin_redeem_in_one_statement.py")
+    (path,) = Path(__file__).parent.glob("*_c4a1d2e5f601_*.py")
     spec = importlib.util.spec_from_file_location("jobbforum_migration_c4a1d2e5f601", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.FUNCTION
 
 
+#: (text, replacement, how many times it occurs)
 EDITS = [
     ("    v_ticket record;\n",
-     "    v_ticket record;\n    v_ticket_id integer;\n"),
-    ("        v_found := FOUND;\n",
+     "    v_ticket record;\n    v_ticket_id integer;\n", 1),
+    ("        v_found := FOUND;\n",  # after the look-up by registration and by code
      "        v_found := FOUND;\n        IF v_found THEN\n            v_ticket_id := v_ticket.id;\n"
-     "        END IF;\n"),
-    ("CASE WHEN v_found THEN v_ticket.id END", "v_ticket_id"),
+     "        END IF;\n", 2),
+    ("CASE WHEN v_found THEN v_ticket.id END", "v_ticket_id", 1),
 ]
 
 
 def _fixed(function: str) -> str:
-    for old, new in EDITS:
-        if old not in function:
-            raise RuntimeError(f"migration a222d1918429: {old.strip()!r} not in the function")
+    for old, new, times in EDITS:
+        if function.count(old) != times:
+            raise RuntimeError(f"migration a222d1918429: {old.strip()!r} is not in the function "
+                               f"{times} time(s)")
         function = function.replace(old, new)
     return function
 
