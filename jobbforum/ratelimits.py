@@ -1,4 +1,4 @@
-"""Rate-limit storage: ``memory://`` made safe for threaded servers.
+"""Rate limits: a thread-safe ``memory://`` storage, and no empty check per request.
 
 Flask-Limiter keeps its counters in a :mod:`limits` storage: Redis when ``JOBBFORUM_REDIS_URL``
 is set (shared by every process), otherwise ``memory://`` in each process. The ``memory://``
@@ -14,6 +14,9 @@ That timer also runs 10 ms after it was started, so under steady traffic each pr
 new thread about a hundred times a second (a few per cent of a check-in's CPU in the benchmark).
 It only tidies up: a counter past its window is dropped when it is next read, and a moving
 window compares times itself. Here it runs at most once a second.
+
+:func:`skip_idle_request_check` keeps Flask-Limiter's before-request check from running when it
+could find nothing (no application, default, blueprint or meta limits).
 """
 
 from __future__ import annotations
