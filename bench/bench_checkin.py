@@ -8,7 +8,9 @@ the same gunicorn server in the same run:
   badge (the full path: auth, nonce look-up, ticket row lock, insert, scan log, commit);
 * the same badges scanned again (the ``already_checked_in`` answer).
 
-Each client sends its next request as soon as it has the answer (the server's capacity); the
+Each client sends its next request as soon as it has the answer (the server's capacity), and
+each phase is measured while all 16 are busy, as wrk measures for a fixed time (until the first
+client has its last answer: see ``_load``); the
 three phases are repeated in ``ROUNDS`` interleaved rounds and reported as medians. Figures:
 requests/s, p50/p99 latency, and the check-in/no-op throughput ratio (goal ≥ 0.4, p99 ≤ 25 ms).
 Then the latency at a door's pace: the 16 clients as scanners scanning every 100 ms each, well
@@ -90,6 +92,7 @@ class _Client:
         self.started = 0.0
         self.due = 0.0
         self.late = False  # paced: the answer before came after this request was due
+        self.answered = 0
 
     def send(self, started: float) -> None:
         self.started = started
@@ -123,11 +126,21 @@ def _load(port: int, requests: list[list[Request]], pace_s: float = 0.0) -> dict
     before the clock starts: making them is the load generator's work, not the server's), all
     driven by one thread with a selector, as wrk does: the generator's own work stays small
     next to the server's (it shares the machine), and an answer is timed when it arrives, not
-    when a client thread gets its turn. Without ``pace_s`` a client sends its next request as
-    soon as it has the answer (the server's capacity). With ``pace_s`` it sends one every
-    ``pace_s`` seconds on a fixed schedule (a scanner's pace), and a request's latency counts
-    from its scheduled time: one that had to wait for a slow answer before it could be sent
-    counts that wait too, as a person at the door would."""
+    when a client thread gets its turn.
+
+    Without ``pace_s`` a client sends its next request as soon as it has the answer (the
+    server's capacity), and the phase is measured while all CLIENTS are busy, as wrk measures
+    for a fixed time: it ends when the first client has its last answer; answers still on their
+    way then are not waited for nor counted. (gunicorn keeps each keep-alive connection in the
+    process that accepted it, so some processes serve more clients than others and their
+    clients are slower: waiting for the last client to finish would count a tail in which
+    fewer clients load the server, and flatter a cheap request most.) ``answered`` gives each
+    client's number of answers counted.
+
+    With ``pace_s`` a client sends one request every ``pace_s`` seconds on a fixed schedule (a
+    scanner's pace) until all are answered, and a request's latency counts from its scheduled
+    time: one that had to wait for a slow answer before it could be sent counts that wait too,
+    as a person at the door would."""
     clients: list[_Client] = []
     selector = selectors.DefaultSelector()
     latencies: list[float] = []
@@ -142,6 +155,7 @@ def _load(port: int, requests: list[list[Request]], pace_s: float = 0.0) -> dict
                 client.due = started + pace_s * n / CLIENTS  # spread the scanners' phases
                 waiting.append(client)
         busy = len(waiting)
+        answered = started
         while busy:
             now = time.perf_counter()
             for client in [c for c in waiting if c.due <= now]:
@@ -160,18 +174,22 @@ def _load(port: int, requests: list[list[Request]], pace_s: float = 0.0) -> dict
                     continue
                 answered = time.perf_counter()
                 latencies.append(answered - client.started)
+                client.answered += 1
                 status, body = response
                 label = f"{status}:{json.loads(body).get('status', '?')}"
                 statuses[label] = statuses.get(label, 0) + 1
                 if client.sent == len(client.requests):
                     busy -= 1
+                    if not pace_s:
+                        busy = 0  # the first client is done: no longer all clients busy
+                        break
                 elif pace_s:
                     client.due += pace_s
                     client.late = answered > client.due
                     waiting.append(client)
                 else:
                     client.send(time.perf_counter())
-        elapsed = time.perf_counter() - started
+        elapsed = (answered if not pace_s else time.perf_counter()) - started
     finally:
         for client in clients:
             client.sock.close()
@@ -184,6 +202,7 @@ def _load(port: int, requests: list[list[Request]], pace_s: float = 0.0) -> dict
         "p50_ms": round(statistics.median(flat) * 1000, 2),
         "p99_ms": round(flat[min(len(flat) - 1, int(len(flat) * 0.99))] * 1000, 2),
         "statuses": statuses,
+        "answered": [client.answered for client in clients],
     }
 
 
@@ -240,6 +259,9 @@ WORKERS, THREADS = 4, 4
 #: Rounds of no-op, check-in and repeat phases, interleaved so that a noisy neighbour on the
 #: machine hits baseline and check-ins alike; the figures are the medians over the rounds.
 ROUNDS = 5
+#: Requests per client in a no-op phase, per check-in request (a no-op is several times
+#: cheaper): the phases then last about as long, so each is measured over about as many seconds.
+NOOP_REQUESTS = 3
 #: A door's pace for the latency-at-the-door figure: 16 scanners each scanning every 100 ms.
 PACE_S = 0.1
 #: Latency under load: the 16 clients paced to these fractions of the check-in capacity just
@@ -270,32 +292,38 @@ def run(per_client: int = 150, workers: int = WORKERS, browser_scans: int = 20,
         def pings(count: int) -> list[list[Any]]:
             return [[("GET", "/api/v1/ping", None, {})] * count for _ in range(CLIENTS)]
 
-        def scans(batch: list[str]) -> list[list[Any]]:
-            """``batch`` split over the clients, each scan with a new nonce."""
+        def split(batch: list[str]) -> list[list[str]]:
             per = len(batch) // CLIENTS
+            return [batch[n * per:(n + 1) * per] for n in range(CLIENTS)]
+
+        def scans(per_client: list[list[str]]) -> list[list[Any]]:
+            """Each client's badges, each scan with a new nonce."""
             return [[("POST", path, json.dumps({"code": code, "nonce": str(uuid.uuid4()),
                                                 "list": "entrance"}), auth)
-                     for code in batch[n * per:(n + 1) * per]] for n in range(CLIENTS)]
+                     for code in codes] for codes in per_client]
 
         def take(count: int) -> list[str]:
             return [codes[next(fresh)] for _ in range(count)]
 
         _load(server.port, pings(20))                                     # warm-up
-        _load(server.port, scans(take(warm)))                             # warm-up
+        _load(server.port, scans(split(take(warm))))                      # warm-up
         per_round: list[dict[str, Any]] = []
         for _ in range(rounds):
-            batch = take(CLIENTS * per_client)
-            per_round.append({"noop": _load(server.port, pings(per_client)),
-                              "checkin": _load(server.port, scans(batch)),
-                              "checkin_again": _load(server.port, scans(batch))})
+            batch = split(take(CLIENTS * per_client))
+            noop = _load(server.port, pings(per_client * NOOP_REQUESTS))
+            first = _load(server.port, scans(batch))
+            # The badges whose first scan was answered (and counted), scanned again.
+            again = [codes[:count] for codes, count in zip(batch, first["answered"])]
+            per_round.append({"noop": noop, "checkin": first,
+                              "checkin_again": _load(server.port, scans(again))})
         ratios = [r["checkin"]["rps"] / r["noop"]["rps"] for r in per_round]
-        door = _load(server.port, scans(take(paced)), pace_s=PACE_S)
+        door = _load(server.port, scans(split(take(paced))), pace_s=PACE_S)
         capacity = statistics.median(r["checkin"]["rps"] for r in per_round)
         under_load = []
         for fraction in LOAD_FRACTIONS:
             pace = CLIENTS / (fraction * capacity)
             count = max(10, min(SWEEP_MAX, round(SWEEP_S / pace)))
-            phase = _load(server.port, scans(take(CLIENTS * count)), pace_s=pace)
+            phase = _load(server.port, scans(split(take(CLIENTS * count))), pace_s=pace)
             under_load.append({"fraction": fraction,
                                "offered_per_s": round(CLIENTS / pace, 1), **phase})
         within = None  # the highest load at which it and every lower one kept p99 in the goal
