@@ -80,6 +80,52 @@ def test_hand_scanner_search_and_undo(page, db, make_ticket, make_staff, artifac
     page.screenshot(path=str(artifacts / "checkin-scanner.png"), full_page=True)
 
 
+#: Records when the page makes its audio context and its beeps, and whether the result was on
+#: screen (painted: a frame had passed since it was shown) at that moment.
+AUDIO_PROBE = """
+(() => {
+  window.audioLog = [];
+  const Real = window.AudioContext;
+  window.AudioContext = function () {
+    const box = document.getElementById('result');
+    window.audioLog.push({what: 'context', resultShown: !!box && !box.hidden});
+    return new Real();
+  };
+  const osc = Real.prototype.createOscillator;
+  Real.prototype.createOscillator = function () {
+    window.audioLog.push({what: 'beep', frames: window.framesSinceShown});
+    return osc.call(this);
+  };
+  new MutationObserver(() => {
+    const box = document.getElementById('result');
+    if (box && !box.hidden && window.framesSinceShown === undefined) {
+      window.framesSinceShown = 0;
+      const tick = () => { window.framesSinceShown += 1; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['hidden']});
+})();
+"""
+
+
+def test_sound_follows_the_result_and_never_delays_it(page, db, make_ticket, make_staff):
+    """Making an audio context takes a browser up to a few hundred milliseconds: the page makes
+    it at the first key (a hand scanner types), and beeps only once the result is painted."""
+    ticket = make_ticket(name="Amina Hussein")
+    log_in(page, make_staff("door"))
+    page.add_init_script(AUDIO_PROBE)
+    open_scanner(page, ticket.registration.event.slug)
+    assert page.evaluate("window.audioLog") == []  # no sound device started just by opening
+    page.keyboard.type(ticket.code)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result.result-ok")
+    page.wait_for_function("window.audioLog.some(e => e.what === 'beep')")
+    log = page.evaluate("window.audioLog")
+    assert log[0] == {"what": "context", "resultShown": False}  # made at the first key
+    assert [e["what"] for e in log] == ["context", "beep"]
+    assert log[1]["frames"] >= 1  # the result had been painted before the beep
+
+
 def test_phone_layout_and_walk_in(phone_page, db, make_event, make_staff, artifacts):
     event = make_event(title="Jobbforum Stockholm")
     page = phone_page

@@ -130,9 +130,30 @@
   /* ------------------------------------------------------------------ feedback */
 
   var audio = null;
+  function audioContext() {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    return audio;
+  }
+  // Making the audio context takes the browser up to a few hundred milliseconds (the sound
+  // device starts): do it at the first key or touch on the page (a hand scanner types), not
+  // when the first result is due. Browsers allow sound once the page has had such a gesture.
+  function warmAudio() {
+    document.removeEventListener("keydown", warmAudio, true);
+    document.removeEventListener("pointerdown", warmAudio, true);
+    try { audioContext(); } catch (e) { /* no audio */ }
+  }
+  document.addEventListener("keydown", warmAudio, true);
+  document.addEventListener("pointerdown", warmAudio, true);
+
+  // Run fn after the browser has painted what is on screen now: the result is seen first, the
+  // sound and vibration follow within a frame, and nothing they do can hold the result back.
+  function afterPaint(fn) {
+    requestAnimationFrame(function () { setTimeout(fn, 0); });
+  }
+
   function beep(pattern) {
     try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      audioContext();
       var at = audio.currentTime;
       pattern.forEach(function (step) {
         var osc = audio.createOscillator();
@@ -169,8 +190,10 @@
     $("result-undo").hidden = !undoable;
     resultBox.hidden = false;
     resultBox.setAttribute("data-kind", fb.cls);
-    beep(fb.sound);
-    if (navigator.vibrate) { navigator.vibrate(fb.vibrate); }
+    afterPaint(function () {
+      beep(fb.sound);
+      if (navigator.vibrate) { navigator.vibrate(fb.vibrate); }
+    });
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hideResult, kind === "ok" ? 2500 : 4500);
   }
