@@ -206,6 +206,11 @@ def _load(port: int, requests: list[list[Request]], pace_s: float = 0.0) -> dict
     }
 
 
+def _paced(phase: dict[str, Any]) -> dict[str, Any]:
+    """A paced phase's figures (every client answered all its requests: no per-client count)."""
+    return {key: value for key, value in phase.items() if key != "answered"}
+
+
 def _median_phase(phases: list[dict[str, Any]]) -> dict[str, Any]:
     """One phase's figures over the rounds: the median of each figure, statuses summed."""
     statuses: dict[str, int] = {}
@@ -317,13 +322,13 @@ def run(per_client: int = 150, workers: int = WORKERS, browser_scans: int = 20,
             per_round.append({"noop": noop, "checkin": first,
                               "checkin_again": _load(server.port, scans(again))})
         ratios = [r["checkin"]["rps"] / r["noop"]["rps"] for r in per_round]
-        door = _load(server.port, scans(split(take(paced))), pace_s=PACE_S)
+        door = _paced(_load(server.port, scans(split(take(paced))), pace_s=PACE_S))
         capacity = statistics.median(r["checkin"]["rps"] for r in per_round)
         under_load = []
         for fraction in LOAD_FRACTIONS:
             pace = CLIENTS / (fraction * capacity)
             count = max(10, min(SWEEP_MAX, round(SWEEP_S / pace)))
-            phase = _load(server.port, scans(split(take(CLIENTS * count))), pace_s=pace)
+            phase = _paced(_load(server.port, scans(split(take(CLIENTS * count))), pace_s=pace))
             under_load.append({"fraction": fraction,
                                "offered_per_s": round(CLIENTS / pace, 1), **phase})
         within = None  # the highest load at which it and every lower one kept p99 in the goal
