@@ -10,8 +10,8 @@ the same gunicorn server in the same run:
 
 Each client sends its next request as soon as it has the answer (the server's capacity), and
 each phase is measured while all 16 are busy, as wrk measures for a fixed time (until the first
-client has its last answer: see ``_load``); the
-three phases are repeated in ``ROUNDS`` interleaved rounds and reported as medians. Figures:
+client has its last answer: see ``_load``); the three phases are repeated in ``ROUNDS``
+interleaved rounds and reported as medians. Figures:
 requests/s, p50/p99 latency, and the check-in/no-op throughput ratio (goal ≥ 0.4, p99 ≤ 25 ms).
 Then the latency at a door's pace: the 16 clients as scanners scanning every 100 ms each, well
 below capacity; and under load: the 16 clients paced to 50, 75 and 90 % of the check-in
@@ -305,7 +305,7 @@ def run(per_client: int = 150, workers: int = WORKERS, browser_scans: int = 20,
             """Each client's badges, each scan with a new nonce."""
             return [[("POST", path, json.dumps({"code": code, "nonce": str(uuid.uuid4()),
                                                 "list": "entrance"}), auth)
-                     for code in codes] for codes in per_client]
+                     for code in badges] for badges in per_client]
 
         def take(count: int) -> list[str]:
             return [codes[next(fresh)] for _ in range(count)]
@@ -318,7 +318,7 @@ def run(per_client: int = 150, workers: int = WORKERS, browser_scans: int = 20,
             noop = _load(server.port, pings(per_client * NOOP_REQUESTS))
             first = _load(server.port, scans(batch))
             # The badges whose first scan was answered (and counted), scanned again.
-            again = [codes[:count] for codes, count in zip(batch, first["answered"])]
+            again = [badges[:count] for badges, count in zip(batch, first["answered"])]
             per_round.append({"noop": noop, "checkin": first,
                               "checkin_again": _load(server.port, scans(again))})
         ratios = [r["checkin"]["rps"] / r["noop"]["rps"] for r in per_round]
