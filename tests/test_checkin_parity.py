@@ -69,9 +69,18 @@ def play(db: Any, make_event: Any, make_ticket: Any, make_device: Any, make_staf
         dict(code="bo", nonce="3"),                                        # nonce reused: old answer
         dict(code="bo", nonce="15", list_name="No such list"),             # NotFound
         dict(code="bo", nonce="x" * 70),                                   # bad nonce
+        dict(undo="13"),                                                   # a mistaken scan
+        dict(registration="bo", nonce="13", staff=True),                   # its retry: old answer
+        dict(registration="bo", nonce="16", staff=True),                   # checked in again
     ]
     answers = []
+    made: dict[str, int] = {}
     for step in script:
+        if "undo" in step:
+            checkin.undo(event, made[step["undo"]], actor=staff)
+            db.session.commit()
+            answers.append({"undone": step["undo"]})
+            continue
         if "code" in step:
             code = people[step["code"]].code
         else:
@@ -91,6 +100,8 @@ def play(db: Any, make_event: Any, make_ticket: Any, make_device: Any, make_staf
                 staff=staff if step.get("staff") else None)
             db.session.commit()
             answers.append(result.as_json())
+            if result.checkin_id is not None and step["nonce"]:
+                made[step["nonce"]] = result.checkin_id
         except DomainError as error:
             db.session.rollback()
             answers.append({"error": type(error).__name__, "message": error.message})
@@ -153,7 +164,9 @@ def test_database_function_and_python_agree(db, make_event, make_ticket, make_de
     assert statuses == [
         "ok", "ok", "already_checked_in", "already_checked_in", "unknown_code", "unknown_code",
         "unknown_code", "wrong_event", "revoked", "revoked", "not_allowed", "ok", "ok",
-        "already_checked_in", "ok", "unknown_code", "unknown_code", "NotFound", "InvalidInput"]
+        "already_checked_in", "ok", "unknown_code", "unknown_code", "NotFound", "InvalidInput",
+        None, "ok", "ok"]
+    assert in_database["answers"][-2] == in_database["answers"][14]  # the retry after the undo
     assert in_database["audit"] and in_database["scans"][-1]["flagged"] is False
 
 

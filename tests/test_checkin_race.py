@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from jobbforum.extensions import db as _db
-from jobbforum.models import CheckIn
+from jobbforum.models import CheckIn, Scan
 from jobbforum.services import checkin, events
 from tests.checkin_builders import *  # noqa: F403
 
@@ -87,6 +87,8 @@ def test_fifty_concurrent_retries_of_one_nonce(app, db, make_ticket, big_pool):
     answers = run_at_once(app, scan)
     assert all(a == answers[0] for a in answers) and answers[0]["status"] == "ok"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
+    # Recorded once: the check-in keeps the nonce, and no retry wrote to the scan log.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
 
 
 @pytest.mark.postgres_only

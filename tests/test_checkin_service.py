@@ -79,7 +79,9 @@ def test_nonce_gets_the_same_answer(db, make_ticket):
     # A new nonce is a new scan: already checked in.
     assert checkin.redeem(event, ticket.code, nonce=str(uuid.uuid4())).status == "already_checked_in"
     db.session.commit()
-    assert count(db, CheckIn) == 1 and count(db, Scan) == 2
+    # One record per scan: the check-in (it keeps its nonce), and the second scan in the log.
+    assert count(db, CheckIn) == 1 and count(db, Scan) == 1
+    assert db.session.scalar(sa.select(CheckIn.nonce)) == nonce
     # Unknown answers are remembered too.
     unknown = str(uuid.uuid4())
     assert checkin.redeem(event, "nope", nonce=unknown).status == "unknown_code"
@@ -140,8 +142,11 @@ def test_undo_within_two_minutes(db, make_ticket, make_staff):
     db.session.commit()
     assert count(db, CheckIn) == 0
     # The same nonce replayed answers as before and records nothing; a new scan checks in again.
-    assert checkin.redeem(event, ticket.code, nonce="n1").status == "ok"
+    assert checkin.redeem(event, ticket.code, nonce="n1").as_json() == result.as_json()
     assert count(db, CheckIn) == 0
+    logged = db.session.scalar(sa.select(Scan).where(Scan.nonce == "n1"))
+    assert (logged.status, logged.staff_user_id, logged.answer) == ("ok", staff.id,
+                                                                     result.as_json())
     assert checkin.redeem(event, ticket.code, nonce="n2").status == "ok"
     with pytest.raises(NotFound):
         checkin.undo(event, 123456, actor=staff)
@@ -212,3 +217,26 @@ def test_walk_in(db, make_event, make_round):
                                  email="hawa@example.com")
     with pytest.raises(InvalidInput):
         checkin.register_walk_in(event, name=" ", role=Role.visitor)
+
+
+def test_erasure_takes_the_name_out_of_the_scan_log(db, make_ticket):
+    """The scan log keeps each answer, and an answer names the holder: erasing the person (and
+    keeping their attendance) empties that name; a retry of the check-in's nonce no longer
+    names them either."""
+    from jobbforum.services import privacy
+
+    ticket = make_ticket(name="Erased Person")
+    other = make_ticket(event=ticket.registration.event, name="Kept Person")
+    event = ticket.registration.event
+    checkin.redeem(event, ticket.code, nonce="first")
+    checkin.redeem(event, ticket.code, nonce="again")  # already checked in: logged with a name
+    checkin.redeem(event, other.code, nonce="other")
+    checkin.redeem(event, other.code, nonce="other-again")
+    db.session.commit()
+    counts = privacy.erase_person(ticket.registration.person, actor_label="test")
+    db.session.commit()
+    assert counts["scan_log_names"] == 1
+    answers = {s.nonce: s.answer["holder"]["display_name"]
+               for s in db.session.scalars(sa.select(Scan))}
+    assert answers == {"again": "", "other-again": "Kept Person"}
+    assert checkin.redeem(event, ticket.code, nonce="first").holder["display_name"] == ""

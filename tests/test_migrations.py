@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -43,3 +44,31 @@ def test_flask_db_check_reports_no_drift(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.postgres_only
+def test_downgrade_logs_the_scans_that_only_their_check_in_recorded(tmp_path):
+    """Since 71f5160c69e1 a scan that checked a ticket in is recorded once, as the check-in;
+    the function before it looked for a nonce in the scan log only. Going back, the downgrade
+    logs those scans, so a retry still gets its first answer and records nothing."""
+    from bench.harness import migrated_app, seed_door
+    from jobbforum.extensions import db
+    from jobbforum.services import checkin, events
+
+    url = _pg_create()
+    try:
+        with migrated_app(url, tmp_path):
+            door = seed_door(1)
+            db.session.commit()
+            first = checkin.redeem(events.get_event(door.slug), door.codes[0], nonce="n-1")
+            db.session.commit()
+            assert db.session.scalar(sa.text("SELECT count(*) FROM checkin_scans")) == 0
+            downgrade(revision="a222d1918429")
+            again = checkin.redeem(events.get_event(door.slug), door.codes[0], nonce="n-1")
+            db.session.commit()
+            assert again.as_json() == first.as_json()
+            assert db.session.scalar(sa.text("SELECT count(*) FROM checkin_scans")) == 1
+            assert db.session.scalar(sa.text("SELECT count(*) FROM checkins")) == 1
+            upgrade()
+    finally:
+        _pg_drop(url)

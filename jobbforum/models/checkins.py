@@ -97,11 +97,15 @@ class CheckIn(Base):
 
 
 class Scan(Base):
-    """One scan received by the check-in API with a client nonce, and the answer it got.
+    """A scan received by the check-in API with a client nonce that did not simply check a
+    ticket in, and the answer it got: unknown codes, revoked tickets, wrong event, not allowed,
+    already checked in, forced check-ins to review, and check-ins undone since.
 
-    The nonce makes retries idempotent (the same nonce is answered from ``answer``, never
-    recorded twice), and the rows are the door's log: forced uploads of revoked or already-used
-    tickets are kept here with ``flagged`` for staff review.
+    A scan that checked a ticket in with nothing to flag is recorded once, as its
+    :class:`CheckIn` (which keeps the nonce, time, gate and device or staff member). The nonce
+    makes retries idempotent (the same nonce is answered from ``answer``, or from its check-in,
+    never recorded twice), and the rows are the door's log: forced uploads of revoked or
+    already-used tickets are kept here with ``flagged`` for staff review.
     """
 
     __tablename__ = "checkin_scans"

@@ -205,12 +205,8 @@ _CHECKINS = CheckIn.__table__
 
 # The hot path is built once, from the tables (no ORM objects per scan): a scan at a door with
 # a queue is a handful of prepared statements and one commit.
-_LIST_AND_SCAN = (
-    sa.select(_LISTS.c.id, _LISTS.c.name, _LISTS.c.allowed_roles, _SCANS.c.event_id,
-              _SCANS.c.answer)
-    .select_from(_LISTS)
-    .outerjoin(_SCANS, _SCANS.c.nonce == sa.bindparam("nonce"))
-    .where(_LISTS.c.event_id == sa.bindparam("event_id"), _LISTS.c.name == sa.bindparam("name")))
+_LIST = sa.select(_LISTS.c.id, _LISTS.c.name, _LISTS.c.allowed_roles).where(
+    _LISTS.c.event_id == sa.bindparam("event_id"), _LISTS.c.name == sa.bindparam("name"))
 _SCAN_BY_NONCE = sa.select(_SCANS.c.event_id, _SCANS.c.answer).where(
     _SCANS.c.nonce == sa.bindparam("nonce"))
 _TICKET = (
@@ -229,6 +225,17 @@ _TICKET_OF_REGISTRATION = (
 _FIRST_CHECKIN = sa.select(_CHECKINS.c.checked_in_at, _CHECKINS.c.gate).where(
     _CHECKINS.c.ticket_id == sa.bindparam("ticket_id"),
     _CHECKINS.c.list_id == sa.bindparam("list_id"))
+# A scan that checked a ticket in (with nothing to flag) is recorded once, as the check-in with
+# its nonce: its answer is made again from it (:func:`_checkin_answer`).
+_CHECKIN_BY_NONCE = (
+    sa.select(_LISTS.c.event_id, _CHECKINS.c.id, _CHECKINS.c.checked_in_at, _CHECKINS.c.gate,
+              _CHECKINS.c.flagged, _PEOPLE.c.name, _REGISTRATIONS.c.role)
+    .select_from(_CHECKINS)
+    .join(_LISTS, _LISTS.c.id == _CHECKINS.c.list_id)
+    .join(_TICKETS, _TICKETS.c.id == _CHECKINS.c.ticket_id)
+    .join(_REGISTRATIONS, _REGISTRATIONS.c.id == _TICKETS.c.registration_id)
+    .join(_PEOPLE, _PEOPLE.c.id == _REGISTRATIONS.c.person_id)
+    .where(_CHECKINS.c.nonce == sa.bindparam("nonce")))
 
 
 @functools.cache
@@ -246,31 +253,55 @@ def insert_unless_conflict(table: sa.Table, values: dict[str, Any]) -> int | Non
 
 def _list_and_prior_answer(event: Event, list_name: str,
                            nonce: str | None) -> tuple[_ListRow | None, Result | None]:
-    """The list, and the answer already given to this nonce if there is one, in one query."""
+    """The list, and the answer already given to this nonce if there is one."""
     if not list_name.isprintable() or len(list_name) > MAX_LIST_NAME_LENGTH:
         return None, None
-    row = db.session.execute(_LIST_AND_SCAN, {"event_id": event.id, "name": list_name,
-                                              "nonce": nonce}).first()
+    row = db.session.execute(_LIST, {"event_id": event.id, "name": list_name}).first()
     if row is None:
         return None, None
-    list_id, name, allowed_roles, scan_event_id, answer = row
-    prior = _prior(event, scan_event_id, answer) if answer is not None else None
-    return _ListRow(list_id, name, allowed_roles), prior
+    return _ListRow(*row), _prior_answer(event, nonce) if nonce is not None else None
 
 
-def _prior(event: Event, scan_event_id: int, answer: dict[str, Any]) -> Result:
+def _prior_answer(event: Event, nonce: str) -> Result | None:
+    """The answer already given to ``nonce``: from the scan log, else from the check-in that
+    scan made (the only record of a check-in with nothing to flag); ``None`` if it is new."""
+    row = db.session.execute(_SCAN_BY_NONCE, {"nonce": nonce}).first()
+    if row is not None:
+        scan_event_id, answer = row
+    else:
+        made = db.session.execute(_CHECKIN_BY_NONCE, {"nonce": nonce}).first()
+        if made is None:
+            return None
+        scan_event_id, checkin_id, checked_in_at, gate, flagged, name, role = made
+        answer = _checkin_answer(checkin_id, checked_in_at, gate, flagged, name, role).as_json()
     if scan_event_id != event.id:
         # Nonces are per-scan UUIDs; a clash across events is a client bug (or probing).
         raise InvalidInput(N_("This nonce was already used for another event."), field="nonce")
     return Result.from_json(answer)
 
 
+def _checkin_answer(checkin_id: int, checked_in_at: datetime, gate: str, flagged: bool,
+                    holder_name: str, role: Role) -> Result:
+    """The answer of the scan that made this check-in."""
+    return Result(OK, checked_in_at=checked_in_at, gate=gate,
+                  holder={"display_name": holder_name, "role": Role(role).value},
+                  checkin_id=checkin_id, flagged=flagged)
+
+
 def _prior_for_nonce(event: Event, nonce: str) -> Result:
     """The answer already given to ``nonce`` (after losing an insert race on it)."""
-    row = db.session.execute(_SCAN_BY_NONCE, {"nonce": nonce}).first()
-    if row is None:
+    prior = _prior_answer(event, nonce)
+    if prior is None:
         raise InvalidInput(N_("This nonce was already used for another scan."), field="nonce")
-    return _prior(event, row.event_id, row.answer)
+    return prior
+
+
+class _Answered(Exception):
+    """Raised by :func:`_decide` when the scan's nonce turned out answered meanwhile."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result.status)
+        self.result = result
 
 
 def _locked_ticket(code: str | None, registration_id: int | None) -> _TicketRow | None:
@@ -312,6 +343,9 @@ def redeem(
     * **Idempotent retries**: a ``nonce`` seen before gets the answer it got the first time
       (even if the check-in was undone since) and records nothing new, also when two requests
       with the same nonce arrive at once.
+    * **One record per scan**: a scan that checks the ticket in with nothing to flag is
+      recorded as that :class:`CheckIn` (which keeps its nonce); every other scan with a nonce
+      goes to the scan log (:class:`Scan`) with its answer.
     * ``force`` (uploads of scans made offline) records the scan even when the ticket was
       revoked (a flagged, forced check-in) or already used (a flagged scan next to the first
       check-in); either way staff see it in :func:`flagged_scans`.
@@ -416,9 +450,13 @@ def _redeem_step_by_step(event: Event, code: str | None, *, registration_id: int
         entrance = get_list(event, ENTRANCE)
         checkin_list = _ListRow(entrance.id, entrance.name, entrance.allowed_roles)
     ticket = _locked_ticket(code, registration_id)
-    result, flagged = _decide(event, checkin_list, ticket, force=force, gate=gate,
-                              scanned_at=scanned_at, device=device, staff=staff, nonce=nonce)
-    if nonce is None:
+    try:
+        result, flagged = _decide(event, checkin_list, ticket, force=force, gate=gate,
+                                  scanned_at=scanned_at, device=device, staff=staff, nonce=nonce)
+    except _Answered as answered:
+        return answered.result
+    if nonce is None or (result.status == OK and not flagged):
+        # Nothing to log without a nonce; a check-in with nothing to flag is its scan's record.
         return result
     scan_id = insert_unless_conflict(_SCANS, dict(
         event_id=event.id, list_id=checkin_list.id, nonce=nonce,
@@ -523,10 +561,15 @@ def _decide(event: Event, checkin_list: _ListRow, ticket: _TicketRow | None, *, 
         gate=gate, device_id=device.id if device else None,
         staff_user_id=staff.id if staff else None, nonce=nonce, forced=force, flagged=revoked))
     if checkin_id is None:
+        if nonce is not None and (prior := _prior_answer(event, nonce)) is not None:
+            # The same scan, answered by another request while this one waited for the ticket
+            # (a retry that overtook its first try): that answer.
+            raise _Answered(prior)
         first = db.session.execute(_FIRST_CHECKIN, {"ticket_id": ticket.id,
                                                     "list_id": checkin_list.id}).first()
-        if first is None:  # the conflict was the nonce: the same scan, answered elsewhere
-            return _prior_for_nonce(event, nonce or ""), False
+        if first is None:  # the conflict was a nonce whose check-in is gone again (undone)
+            raise InvalidInput(N_("This nonce was already used for another scan."),
+                               field="nonce")
         # Forced: the ticket was used twice while a door was offline; staff should look.
         return (Result(ALREADY, first_checked_in_at=first.checked_in_at, gate=first.gate,
                        holder=holder), force)
@@ -553,6 +596,19 @@ def undo(event: Event, checkin_id: int, *, actor: StaffUser | None = None,
     if now - checkin.checked_in_at > UNDO_WINDOW:
         raise Conflict(N_("A check-in can only be undone within two minutes."))
     label = actor.email if actor else (f"device:{device.gate}" if device else "system")
+    if checkin.nonce is not None and db.session.execute(
+            _SCAN_BY_NONCE, {"nonce": checkin.nonce}).first() is None:
+        # The check-in was its scan's only record: log the scan with the answer it got, so that
+        # a retry of the nonce still gets that answer (and records nothing).
+        registration = checkin.ticket.registration
+        answer = _checkin_answer(checkin.id, checkin.checked_in_at, checkin.gate, checkin.flagged,
+                                 registration.person.name, registration.role)
+        db.session.add(Scan(
+            event_id=event.id, list_id=checkin.list_id, nonce=checkin.nonce,
+            ticket_id=checkin.ticket_id, status=OK, answer=answer.as_json(),
+            received_at=checkin.checked_in_at, scanned_at=checkin.scanned_at, gate=checkin.gate,
+            device_id=checkin.device_id, staff_user_id=checkin.staff_user_id,
+            forced=checkin.forced, flagged=checkin.flagged))
     audit.record("checkin.undone", actor=actor, actor_label=label, obj=checkin, event_id=event.id,
                  details={"ticket_id": checkin.ticket_id, "list": checkin.list.name,
                           "checked_in_at": checkin.checked_in_at})
@@ -632,6 +688,19 @@ def offline_codes(event: Event, list_name: str = ENTRANCE) -> dict[str, Any]:
               if checkin_list.admits(role.value)]
     return {"list": checkin_list.name, "salt": salt, "hashes": sorted(hashes),
             "generated_at": utcnow().isoformat()}
+
+
+def forget_holder_names(ticket_ids: list[int]) -> int:
+    """Take the holder's name out of the answers the scan log keeps for these tickets (right to
+    erasure: the log then still counts the scans, without saying whose they were). Returns how
+    many answers changed."""
+    changed = 0
+    for scan in db.session.scalars(sa.select(Scan).where(Scan.ticket_id.in_(ticket_ids))):
+        holder = (scan.answer or {}).get("holder")
+        if isinstance(holder, dict) and holder.get("display_name"):
+            scan.answer = {**scan.answer, "holder": {**holder, "display_name": ""}}
+            changed += 1
+    return changed
 
 
 def flagged_scans(event: Event) -> list[Scan]:

@@ -33,7 +33,15 @@ from jobbforum.models import (
     Ticket,
     WorkshopSession,
 )
-from jobbforum.services import audit, booths, links, registrations, uploads, workshops
+from jobbforum.services import (
+    audit,
+    booths,
+    checkin,
+    links,
+    registrations,
+    uploads,
+    workshops,
+)
 from jobbforum.services.errors import N_, NotFound
 from jobbforum.timeutil import local_to_utc
 
@@ -185,7 +193,8 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
 
     Always: name, email, phone, language and gender removed; mails to the person deleted; what
     exhibitors hold from booth scans (name, email, phone, note) deleted. Without
-    *include_attendance_link* the person's private links (ticket and booking pages) are revoked.
+    *include_attendance_link* the person's private links (ticket and booking pages) are revoked
+    and their name is taken out of the door's scan log.
     With *include_attendance_link*: the person is deleted altogether — registrations, tickets,
     check-ins, bookings and both survey responses go too, so nothing links the participant code
     to attendance or answers any more (the indicator figures then no longer count them); so do
@@ -210,6 +219,9 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
         counts["people"] = 1
     else:
         person.name, person.email, person.phone = "", None, None
+        # The door's log keeps each scan's answer, which named the holder.
+        counts["scan_log_names"] = checkin.forget_holder_names(
+            [t.id for r in person.registrations for t in r.tickets])
         person.gender, person.preferred_language = None, "sv"
         counts["people"] = 1
         # The registrations stay (attendance), but nobody should act for the person any more
