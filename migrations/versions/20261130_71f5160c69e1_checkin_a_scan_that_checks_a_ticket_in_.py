@@ -170,9 +170,6 @@ BEGIN
          ORDER BY (t.status = 'active') DESC, t.issued_at DESC, t.id DESC
          LIMIT 1 FOR UPDATE OF t;
         v_found := FOUND;
-        IF v_found THEN
-            v_ticket_id := v_ticket.id;
-        END IF;
     ELSIF p_code IS NOT NULL THEN
         SELECT t.id, t.status, r.event_id, r.role, r.status AS registration_status, p.name
           INTO v_ticket
@@ -181,9 +178,10 @@ BEGIN
          WHERE t.code = p_code
            FOR UPDATE OF t;
         v_found := FOUND;
-        IF v_found THEN
-            v_ticket_id := v_ticket.id;
-        END IF;
+    END IF;
+    IF v_found THEN
+        -- Read only once a ticket was found: an unset record cannot even be compiled.
+        v_ticket_id := v_ticket.id;
     END IF;
 
     IF NOT v_found THEN
