@@ -141,3 +141,90 @@ def test_first_scans_at_once_make_one_entrance_list(app, db, make_ticket, big_po
     assert Counter(answers) == {"ok": 1, "already_checked_in": THREADS - 1}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckInList).where(
         CheckInList.event_id == event_id)) == 1
+
+
+def _records_of(nonce: str) -> int:
+    """How many rows record the scan with this nonce: its check-in and its scan-log rows."""
+    with _db.engine.connect() as conn:
+        return (conn.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
+                    CheckIn.nonce == nonce))
+                + conn.scalar(sa.select(sa.func.count()).select_from(Scan).where(
+                    Scan.nonce == nonce)))
+
+
+@pytest.mark.postgres_only
+def test_one_nonce_sent_with_different_codes_at_once_gets_one_answer(app, db, make_ticket,
+                                                                     big_pool):
+    """A client bug: one nonce for a valid badge and for junk, all at once. A check-in and a
+    scan-log row could each claim the nonce; the nonce's lock makes them decide one after the
+    other: one answer for all, one record."""
+    ticket = make_ticket()
+    slug, code, nonce = ticket.registration.event.slug, ticket.code, str(uuid.uuid4())
+
+    def scan(i: int) -> Any:
+        result = checkin.redeem(events.get_event(slug), code if i % 2 else "junk-code",
+                                nonce=nonce)
+        _db.session.commit()
+        return result.as_json()
+
+    answers = run_at_once(app, scan)
+    assert all(a == answers[0] for a in answers), Counter(a["status"] for a in answers)
+    assert _records_of(nonce) == 1
+
+
+@pytest.mark.postgres_only
+def test_a_retry_waits_for_an_undo_of_its_check_in(app, db, make_ticket):
+    """An undo logs the scan and removes its check-in in one transaction; a retry of the
+    scan's nonce meanwhile waits for it, then gets its first answer and records nothing."""
+    ticket = make_ticket()
+    event = ticket.registration.event
+    slug, code = event.slug, ticket.code
+    first = checkin.redeem(event, code, nonce="undo-race")
+    db.session.commit()
+    checkin.undo(event, first.checkin_id)  # not committed yet: holds the nonce's lock
+    answer: dict[str, Any] = {}
+
+    def retry() -> None:
+        with app.app_context():
+            started = time.monotonic()
+            answer["json"] = checkin.redeem(events.get_event(slug), code,
+                                            nonce="undo-race").as_json()
+            _db.session.commit()
+            answer["waited"] = time.monotonic() - started
+            _db.session.remove()
+
+    thread = threading.Thread(target=retry)
+    thread.start()
+    time.sleep(0.5)
+    assert "json" not in answer, "the retry did not wait for the undo"
+    db.session.commit()
+    thread.join(30)
+    assert answer["json"] == first.as_json() and answer["waited"] >= 0.4
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+    assert _records_of("undo-race") == 1
+
+
+@pytest.mark.postgres_only
+def test_undoing_one_check_in_twice_at_once(app, db, make_ticket, big_pool):
+    """Two door staff undo the same scan at once: one undoes it, the other hears it is gone
+    (404), and the scan is logged once."""
+    from jobbforum.services.errors import NotFound
+
+    ticket = make_ticket()
+    event = ticket.registration.event
+    first = checkin.redeem(event, ticket.code, nonce="double-undo")
+    db.session.commit()
+    slug, checkin_id = event.slug, first.checkin_id
+
+    def undo(_i: int) -> str:
+        try:
+            checkin.undo(events.get_event(slug), checkin_id)
+            _db.session.commit()
+            return "undone"
+        except NotFound:
+            _db.session.rollback()
+            return "gone"
+
+    answers = run_at_once(app, undo)
+    assert Counter(answers) == {"undone": 1, "gone": THREADS - 1}
+    assert _records_of("double-undo") == 1

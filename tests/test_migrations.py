@@ -72,3 +72,35 @@ def test_downgrade_logs_the_scans_that_only_their_check_in_recorded(tmp_path):
             upgrade()
     finally:
         _pg_drop(url)
+
+
+def test_upgrade_takes_erased_peoples_names_out_of_the_scan_log(tmp_path):
+    """People erased before a58564c979ac kept their name in the scan log's answers."""
+    from bench.harness import migrated_app, seed_door
+    from jobbforum.extensions import db
+    from jobbforum.models import Person, Scan
+    from jobbforum.services import checkin, events
+
+    url = (_pg_create() if TEST_DB == "postgresql"
+           else f"sqlite:///{tmp_path / 'erased.sqlite3'}")
+    try:
+        with migrated_app(url, tmp_path):
+            door = seed_door(2)
+            event = events.get_event(door.slug)
+            for code in door.codes:
+                checkin.redeem(event, code, nonce=f"first-{code}")
+                checkin.redeem(event, code, nonce=f"again-{code}")  # logged, with the name
+            db.session.commit()
+            downgrade(revision="71f5160c69e1")
+            # As an erasure did before: the name emptied, the scan log left as it was.
+            erased = db.session.scalar(sa.select(Person).order_by(Person.id))
+            erased.name = ""
+            db.session.commit()
+            upgrade()
+            db.session.expire_all()
+            names = sorted(s.answer["holder"]["display_name"]
+                           for s in db.session.scalars(sa.select(Scan)))
+            assert names == ["", "Person 1"]
+    finally:
+        if TEST_DB == "postgresql":
+            _pg_drop(url)

@@ -250,6 +250,36 @@ def test_roll_call_is_idempotent_and_feeds_session_attendance(db, make_session, 
     assert checkin_list.event.kind.value == "workshop_day"
 
 
+def test_unticking_a_door_scan_keeps_its_answer_for_retries(db, make_session, make_round,
+                                                           members, make_staff):
+    """A check-in a door scan made on a session's list is that scan's only record; when the
+    roll call removes it, the scan is logged first, so a retry of its nonce gets its first
+    answer and checks nobody in again."""
+    from jobbforum.models import Scan
+    from jobbforum.services import checkin
+
+    staff = make_staff("door")
+    programme_round = make_round()
+    kickoff = make_session(rounds=[programme_round], theme=Theme.kickoff)
+    (person,) = members(programme_round, 1)
+    _book(person, kickoff)
+    checkin_list = ws.ensure_session_list(kickoff)
+    ticket = ws.ensure_ticket(person, kickoff)
+    first = checkin.redeem(checkin_list.event, ticket.code, list_name=checkin_list.name,
+                           nonce="door-1", staff=staff)
+    _db.session.commit()
+    assert first.status == "ok"
+    assert ws.record_roll_call(kickoff, [{"person_id": person.id, "present": False}],
+                               actor=staff)["removed"] == 1
+    _db.session.commit()
+    again = checkin.redeem(checkin_list.event, ticket.code, list_name=checkin_list.name,
+                           nonce="door-1", staff=staff)
+    _db.session.commit()
+    assert again.as_json() == first.as_json()
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 0
+    assert _db.session.scalar(sa.select(Scan.status).where(Scan.nonce == "door-1")) == "ok"
+
+
 def test_week_calendar_groups_by_week(app, db, make_session, make_round):
     programme_round = make_round()
     make_session(rounds=[programme_round], days=10)

@@ -259,7 +259,10 @@ def _list_and_prior_answer(event: Event, list_name: str,
     row = db.session.execute(_LIST, {"event_id": event.id, "name": list_name}).first()
     if row is None:
         return None, None
-    return _ListRow(*row), _prior_answer(event, nonce) if nonce is not None else None
+    if nonce is None:
+        return _ListRow(*row), None
+    lock_nonce(nonce)
+    return _ListRow(*row), _prior_answer(event, nonce)
 
 
 def _prior_answer(event: Event, nonce: str) -> Result | None:
@@ -345,7 +348,10 @@ def redeem(
       with the same nonce arrive at once.
     * **One record per scan**: a scan that checks the ticket in with nothing to flag is
       recorded as that :class:`CheckIn` (which keeps its nonce); every other scan with a nonce
-      goes to the scan log (:class:`Scan`) with its answer.
+      goes to the scan log (:class:`Scan`) with its answer. Requests with one nonce decide one
+      after the other (:func:`lock_nonce`). A retry answered from a check-in gets its status,
+      time, gate and id, and the holder's name and role as they are now (after an erasure, no
+      name).
     * ``force`` (uploads of scans made offline) records the scan even when the ticket was
       revoked (a flagged, forced check-in) or already used (a flagged scan next to the first
       check-in); either way staff see it in :func:`flagged_scans`.
@@ -582,6 +588,41 @@ def _decide(event: Event, checkin_list: _ListRow, ticket: _TicketRow | None, *, 
                    flagged=revoked), revoked)
 
 
+#: Class of the advisory locks on nonces (PostgreSQL); the redeem function takes the same.
+NONCE_LOCK_CLASS = 1246
+
+
+def lock_nonce(nonce: str) -> None:
+    """Take the nonce's lock until the transaction ends (PostgreSQL; SQLite serialises writers
+    itself). A scan's record is its check-in or a scan-log row, so whatever decides or moves a
+    nonce's record takes it first: ``jobbforum_checkin_redeem`` does, and so does
+    :func:`log_scan_of`."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:nonce))"),
+                           {"lock_class": NONCE_LOCK_CLASS, "nonce": nonce})
+
+
+def log_scan_of(checkin: CheckIn, event_id: int) -> None:
+    """Before ``checkin`` is removed: if it is its scan's only record (a check-in with a nonce
+    and nothing to flag), log the scan with the answer it got, so that a retry of the nonce
+    still gets that answer and records nothing. (A roll-call tick's check-in is logged the same
+    way: harmless, its nonce is never scanned.)"""
+    if checkin.nonce is None:
+        return
+    lock_nonce(checkin.nonce)
+    if db.session.execute(_SCAN_BY_NONCE, {"nonce": checkin.nonce}).first() is not None:
+        return
+    registration = checkin.ticket.registration
+    answer = _checkin_answer(checkin.id, checkin.checked_in_at, checkin.gate, checkin.flagged,
+                             registration.person.name, registration.role)
+    insert_unless_conflict(_SCANS, dict(
+        event_id=event_id, list_id=checkin.list_id, nonce=checkin.nonce,
+        ticket_id=checkin.ticket_id, checkin_id=None, status=OK, answer=answer.as_json(),
+        received_at=checkin.checked_in_at, scanned_at=checkin.scanned_at, gate=checkin.gate,
+        device_id=checkin.device_id, staff_user_id=checkin.staff_user_id,
+        forced=checkin.forced, flagged=checkin.flagged))
+
+
 def undo(event: Event, checkin_id: int, *, actor: StaffUser | None = None,
          device: Device | None = None, now: datetime | None = None) -> None:
     """Remove a check-in made less than :data:`UNDO_WINDOW` ago (a mistaken scan), audited.
@@ -589,26 +630,16 @@ def undo(event: Event, checkin_id: int, *, actor: StaffUser | None = None,
     The ticket can then be checked in again; a retry of the original scan's nonce still gets
     its first answer and records nothing.
     """
-    checkin = db.session.get(CheckIn, checkin_id)
+    # Locked (PostgreSQL): a second undo of the same check-in waits, then finds it gone.
+    checkin = db.session.scalar(sa.select(CheckIn).where(CheckIn.id == checkin_id)
+                                .with_for_update().execution_options(populate_existing=True))
     if checkin is None or checkin.list.event_id != event.id:
         raise NotFound(N_("No such check-in."))
     now = now or utcnow()
     if now - checkin.checked_in_at > UNDO_WINDOW:
         raise Conflict(N_("A check-in can only be undone within two minutes."))
     label = actor.email if actor else (f"device:{device.gate}" if device else "system")
-    if checkin.nonce is not None and db.session.execute(
-            _SCAN_BY_NONCE, {"nonce": checkin.nonce}).first() is None:
-        # The check-in was its scan's only record: log the scan with the answer it got, so that
-        # a retry of the nonce still gets that answer (and records nothing).
-        registration = checkin.ticket.registration
-        answer = _checkin_answer(checkin.id, checkin.checked_in_at, checkin.gate, checkin.flagged,
-                                 registration.person.name, registration.role)
-        db.session.add(Scan(
-            event_id=event.id, list_id=checkin.list_id, nonce=checkin.nonce,
-            ticket_id=checkin.ticket_id, status=OK, answer=answer.as_json(),
-            received_at=checkin.checked_in_at, scanned_at=checkin.scanned_at, gate=checkin.gate,
-            device_id=checkin.device_id, staff_user_id=checkin.staff_user_id,
-            forced=checkin.forced, flagged=checkin.flagged))
+    log_scan_of(checkin, event.id)
     audit.record("checkin.undone", actor=actor, actor_label=label, obj=checkin, event_id=event.id,
                  details={"ticket_id": checkin.ticket_id, "list": checkin.list.name,
                           "checked_in_at": checkin.checked_in_at})
@@ -690,16 +721,19 @@ def offline_codes(event: Event, list_name: str = ENTRANCE) -> dict[str, Any]:
             "generated_at": utcnow().isoformat()}
 
 
-def forget_holder_names(ticket_ids: list[int]) -> int:
-    """Take the holder's name out of the answers the scan log keeps for these tickets (right to
-    erasure: the log then still counts the scans, without saying whose they were). Returns how
-    many answers changed."""
+def forget_holder_names(person_ids: list[int]) -> int:
+    """Take these people's names out of the answers the scan log keeps (erasure and the
+    retention purge: the log still counts their scans without saying whose they were). Returns
+    how many answers changed."""
     changed = 0
-    for scan in db.session.scalars(sa.select(Scan).where(Scan.ticket_id.in_(ticket_ids))):
-        holder = (scan.answer or {}).get("holder")
-        if isinstance(holder, dict) and holder.get("display_name"):
-            scan.answer = {**scan.answer, "holder": {**holder, "display_name": ""}}
-            changed += 1
+    for start in range(0, len(person_ids), 1000):
+        theirs = (sa.select(Ticket.id).join(Registration, Registration.id == Ticket.registration_id)
+                  .where(Registration.person_id.in_(person_ids[start:start + 1000])))
+        for scan in db.session.scalars(sa.select(Scan).where(Scan.ticket_id.in_(theirs))):
+            holder = (scan.answer or {}).get("holder")
+            if isinstance(holder, dict) and holder.get("display_name"):
+                scan.answer = {**scan.answer, "holder": {**holder, "display_name": ""}}
+                changed += 1
     return changed
 
 

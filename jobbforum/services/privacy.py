@@ -129,7 +129,8 @@ def purge(ended_before: date, *, dry_run: bool = False, actor: StaffUser | None 
     People: name emptied, email and phone removed, mails to their address deleted. Exhibitor
     registrations of events that ended before the date: contact name, email and phone, staff
     notes and decline reason emptied, the logo file deleted. The people's booth visits lose the
-    name, email, phone and note exhibitors held (the visits still count). Keeps participant codes, gender,
+    name, email, phone and note exhibitors held (the visits still count), and the door's scan
+    log no longer names them. Keeps participant codes, gender,
     rounds, registrations, tickets, check-ins, bookings and survey responses: the attendance
     export and the indicators are unchanged. With *dry_run* counts only. Audited either way.
     """
@@ -152,6 +153,7 @@ def purge(ended_before: date, *, dry_run: bool = False, actor: StaffUser | None 
             contact.logo_filename = None
         _delete_mails(emails)
         visits = booths.purge_for_people(people_ids)
+        checkin.forget_holder_names(people_ids)  # the door's scan log named them too
         db.session.flush()
         db.session.expire_all()
     else:
@@ -220,8 +222,7 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
     else:
         person.name, person.email, person.phone = "", None, None
         # The door's log keeps each scan's answer, which named the holder.
-        counts["scan_log_names"] = checkin.forget_holder_names(
-            [t.id for r in person.registrations for t in r.tickets])
+        counts["scan_log_names"] = checkin.forget_holder_names([person.id])
         person.gender, person.preferred_language = None, "sv"
         counts["people"] = 1
         # The registrations stay (attendance), but nobody should act for the person any more

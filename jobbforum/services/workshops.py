@@ -75,7 +75,7 @@ from jobbforum.models import (
     session_rounds,
     utcnow,
 )
-from jobbforum.services import audit, links, mailer, tickets
+from jobbforum.services import audit, checkin, links, mailer, tickets
 from jobbforum.services.errors import Conflict, DomainError, InvalidInput, N_, NotFound
 from jobbforum.timeutil import utc_to_local
 
@@ -860,6 +860,8 @@ def record_roll_call(session: WorkshopSession, ticks: Sequence[dict[str, Any]], 
             else:
                 counts["ignored"] += 1
         elif existing is not None:
+            # A door scan on the session's list may have made it: keep its answer for retries.
+            checkin.log_scan_of(existing, checkin_list.event_id)
             db.session.delete(existing)
             counts["removed"] += 1
         else:

@@ -13,13 +13,21 @@ the same JSON as the first answer (one builder, ``jobbforum_checkin_answer``); w
 is undone its scan is logged first (``jobbforum.services.checkin.undo``), so a retry still
 gets its first answer.
 
-The redeem function looks for an earlier use of the nonce with one statement (two index
-probes) instead of calling ``jobbforum_checkin_prior`` on every scan, and after losing an
-insert race on the ticket it first asks whether the nonce was just answered (a retry that
-overtook its first try: same answer, nothing recorded).
+Since a nonce's record is now in one of two tables, requests with the same nonce take a
+transaction-level advisory lock on it (class 1246, ``hashtext(nonce)``) and so decide one
+after the other: a retry overtaking its first try, a client reusing a nonce for another code,
+or an undo logging the scan it removes (``checkin.lock_nonce``) can never leave two records or
+two answers for one nonce. The redeem function then looks for an earlier use of the nonce with
+one statement (two index probes) instead of calling ``jobbforum_checkin_prior`` on every scan.
+
+A retry answered from a check-in is rebuilt from the check-in and the holder as they are now:
+the same status, time, gate and check-in id, and the holder's current name and role (so after
+an erasure it no longer names them).
 
 Rows already in the scan log stay (a retry finds them first). The downgrade logs the scans of
-the check-ins made since, so the older function finds every nonce again.
+the check-ins made since, so the older function finds every nonce again (on PostgreSQL; the
+embedded SQLite database of a development machine is not backfilled: there a retry of such a
+nonce after a downgrade is answered ``already_checked_in``).
 
 Revision ID: 71f5160c69e1
 Revises: a222d1918429
@@ -148,16 +156,20 @@ BEGIN
         o_error := 'no_list';
         RETURN;
     END IF;
-    IF p_nonce IS NOT NULL
-       AND (EXISTS (SELECT 1 FROM checkin_scans WHERE nonce = p_nonce)
-            OR EXISTS (SELECT 1 FROM checkins WHERE nonce = p_nonce)) THEN
-        -- A retry: the answer it got the first time, and nothing recorded. (Unless the
-        -- check-in it made was undone in between: then it is a new scan.)
-        SELECT * INTO v_prior FROM jobbforum_checkin_prior(p_nonce, p_event_id);
-        IF v_prior.o_found THEN
-            o_error := v_prior.o_error;
-            o_answer := v_prior.o_answer;
-            RETURN;
+    IF p_nonce IS NOT NULL THEN
+        -- One request per nonce at a time, until it commits: a scan's record is either its
+        -- check-in or a scan-log row, so two requests with one nonce (a retry overtaking its
+        -- first try, a client reusing a nonce, an undo logging the scan it removes: see
+        -- jobbforum.services.checkin.lock_nonce, same lock) must not both decide.
+        PERFORM pg_advisory_xact_lock(1246, hashtext(p_nonce));
+        IF EXISTS (SELECT 1 FROM checkin_scans WHERE nonce = p_nonce)
+           OR EXISTS (SELECT 1 FROM checkins WHERE nonce = p_nonce) THEN
+            -- A retry: the answer it got the first time, and nothing recorded.
+            SELECT p.o_error, p.o_answer INTO o_error, o_answer
+              FROM jobbforum_checkin_prior(p_nonce, p_event_id) p WHERE p.o_found;
+            IF FOUND THEN
+                RETURN;
+            END IF;
         END IF;
     END IF;
 
@@ -204,19 +216,18 @@ BEGIN
             ON CONFLICT DO NOTHING
             RETURNING id INTO v_checkin_id;
             IF v_checkin_id IS NULL THEN
-                IF p_nonce IS NOT NULL
-                   AND EXISTS (SELECT 1 FROM checkins WHERE nonce = p_nonce) THEN
-                    -- The same scan, answered by another request while this one waited for
-                    -- the ticket (a retry that overtook its first try): that answer.
-                    SELECT * INTO v_prior FROM jobbforum_checkin_prior(p_nonce, p_event_id);
-                    o_error := CASE WHEN v_prior.o_found THEN v_prior.o_error ELSE 'nonce_used' END;
-                    o_answer := v_prior.o_answer;
-                    RETURN;
+                IF p_nonce IS NOT NULL THEN
+                    -- The nonce may be what conflicted (one written outside this function,
+                    -- by a roll call): then its answer.
+                    SELECT p.o_error, p.o_answer INTO o_error, o_answer
+                      FROM jobbforum_checkin_prior(p_nonce, p_event_id) p WHERE p.o_found;
+                    IF FOUND THEN
+                        RETURN;
+                    END IF;
                 END IF;
                 SELECT checked_in_at, gate INTO v_first
                   FROM checkins WHERE ticket_id = v_ticket_id AND list_id = v_list.id;
                 IF NOT FOUND THEN
-                    -- The conflict was a nonce whose check-in is gone again (undone).
                     o_error := 'nonce_used';
                     RETURN;
                 END IF;
