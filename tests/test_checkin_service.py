@@ -240,3 +240,19 @@ def test_erasure_takes_the_name_out_of_the_scan_log(db, make_ticket):
                for s in db.session.scalars(sa.select(Scan))}
     assert answers == {"again": "", "other-again": "Kept Person"}
     assert checkin.redeem(event, ticket.code, nonce="first").holder["display_name"] == ""
+
+
+def test_retention_purge_takes_the_names_out_of_the_scan_log(db, make_ticket):
+    from datetime import date
+
+    from jobbforum.services import privacy
+
+    ticket = make_ticket(name="Purged Person")
+    event = ticket.registration.event
+    checkin.redeem(event, ticket.code, nonce="first")
+    checkin.redeem(event, ticket.code, nonce="again")  # already checked in: logged with a name
+    db.session.commit()
+    assert privacy.purge(date(2999, 1, 1), actor_label="test").people == 1
+    db.session.commit()
+    logged = db.session.scalar(sa.select(Scan).where(Scan.nonce == "again"))
+    assert logged.answer["holder"]["display_name"] == ""

@@ -130,9 +130,9 @@ def purge(ended_before: date, *, dry_run: bool = False, actor: StaffUser | None 
     registrations of events that ended before the date: contact name, email and phone, staff
     notes and decline reason emptied, the logo file deleted. The people's booth visits lose the
     name, email, phone and note exhibitors held (the visits still count), and the door's scan
-    log no longer names them. Keeps participant codes, gender,
-    rounds, registrations, tickets, check-ins, bookings and survey responses: the attendance
-    export and the indicators are unchanged. With *dry_run* counts only. Audited either way.
+    log no longer names them. Keeps participant codes, gender, rounds, registrations, tickets,
+    check-ins, bookings and survey responses: the attendance export and the indicators are
+    unchanged. With *dry_run* counts only. Audited either way.
     """
     people_ids = list(db.session.scalars(_people_to_purge(ended_before)))
     contacts = list(db.session.scalars(sa.select(ExhibitorRegistration).where(
@@ -221,9 +221,9 @@ def erase_person(person: Person, *, include_attendance_link: bool = False,
         counts["people"] = 1
     else:
         person.name, person.email, person.phone = "", None, None
+        person.gender, person.preferred_language = None, "sv"
         # The door's log keeps each scan's answer, which named the holder.
         counts["scan_log_names"] = checkin.forget_holder_names([person.id])
-        person.gender, person.preferred_language = None, "sv"
         counts["people"] = 1
         # The registrations stay (attendance), but nobody should act for the person any more
         # through their old ticket or booking links: revoked, they answer "no longer valid".
